@@ -1,0 +1,140 @@
+//! Roles and the permission matrix. Agency scoping (an officer sees only
+//! its own agency and the agencies below it) is applied by the store from
+//! the [`Scope`] computed here; this module decides which actions a role
+//! may take at all.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including users and settings.
+    Admin,
+    /// SOC analyst: reads everything, maintains the registry.
+    Analyst,
+    /// Officer of one agency: reads and edits only its agency and children.
+    AgencyOfficer,
+    /// Read-only over everything, including the audit log.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] = &[Role::Admin, Role::Analyst, Role::AgencyOfficer, Role::Auditor];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Analyst => "analyst",
+            Role::AgencyOfficer => "agency_officer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.iter().copied().find(|r| r.code() == s.trim())
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "Quản trị hệ thống",
+            Role::Analyst => "Chuyên viên phân tích",
+            Role::AgencyOfficer => "Cán bộ đơn vị",
+            Role::Auditor => "Kiểm toán viên",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Analyst => "Analyst",
+            Role::AgencyOfficer => "Agency officer",
+            Role::Auditor => "Auditor",
+        }
+    }
+
+    /// Whether an agency must be attached to a user of this role.
+    pub fn needs_agency(self) -> bool {
+        self == Role::AgencyOfficer
+    }
+
+    pub fn can(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            Role::Admin => true,
+            Role::Analyst => matches!(
+                action,
+                ReadRegistry | WriteSystems | WriteAgencies | ImportRegistry | ManageOwnTokens
+            ),
+            Role::AgencyOfficer => {
+                matches!(action, ReadRegistry | WriteSystems | ImportRegistry | ManageOwnTokens)
+            }
+            Role::Auditor => matches!(action, ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens),
+        }
+    }
+
+    /// Whether this role sees all agencies or only its own subtree.
+    pub fn is_scoped(self) -> bool {
+        self == Role::AgencyOfficer
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// What a caller wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ReadRegistry,
+    WriteSystems,
+    WriteAgencies,
+    ImportRegistry,
+    ReadUsers,
+    ManageUsers,
+    ReadAudit,
+    ManageOwnTokens,
+}
+
+/// Which agencies a caller may see: all, or a set of agency ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Agencies(Vec<i64>),
+}
+
+impl Scope {
+    pub fn allows(&self, agency_id: i64) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Agencies(ids) => ids.contains(&agency_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix() {
+        use Action::*;
+        let all = [
+            ReadRegistry,
+            WriteSystems,
+            WriteAgencies,
+            ImportRegistry,
+            ReadUsers,
+            ManageUsers,
+            ReadAudit,
+            ManageOwnTokens,
+        ];
+        let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
+        assert_eq!(allowed(Role::Admin), all.len());
+        assert!(!Role::Auditor.can(WriteSystems) && Role::Auditor.can(ReadAudit));
+        assert!(!Role::Analyst.can(ManageUsers) && !Role::Analyst.can(ReadAudit));
+        assert!(!Role::AgencyOfficer.can(WriteAgencies) && Role::AgencyOfficer.can(WriteSystems));
+        assert!(Role::AgencyOfficer.is_scoped() && !Role::Auditor.is_scoped());
+    }
+}
