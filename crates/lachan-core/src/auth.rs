@@ -19,7 +19,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: &'static [Role] = &[Role::Admin, Role::Analyst, Role::AgencyOfficer, Role::Auditor];
+    pub const ALL: &'static [Role] = &[
+        Role::Admin,
+        Role::Analyst,
+        Role::AgencyOfficer,
+        Role::Auditor,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -66,9 +71,15 @@ impl Role {
                 ReadRegistry | WriteSystems | WriteAgencies | ImportRegistry | ManageOwnTokens
             ),
             Role::AgencyOfficer => {
-                matches!(action, ReadRegistry | WriteSystems | ImportRegistry | ManageOwnTokens)
+                matches!(
+                    action,
+                    ReadRegistry | WriteSystems | ImportRegistry | ManageOwnTokens
+                )
             }
-            Role::Auditor => matches!(action, ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens),
+            Role::Auditor => matches!(
+                action,
+                ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens
+            ),
         }
     }
 

@@ -35,12 +35,16 @@ pub fn parse_date(s: &str) -> Option<Date> {
         return Some(d);
     }
     let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
-    if let [d, m, y] = parts.as_slice() {
-        if y.len() == 4 {
-            let (d, m, y) = (d.parse::<u8>().ok()?, m.parse::<u8>().ok()?, y.parse::<i32>().ok()?);
-            let month = time::Month::try_from(m).ok()?;
-            return Date::from_calendar_date(y, month, d).ok();
-        }
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+    {
+        let (d, m, y) = (
+            d.parse::<u8>().ok()?,
+            m.parse::<u8>().ok()?,
+            y.parse::<i32>().ok()?,
+        );
+        let month = time::Month::try_from(m).ok()?;
+        return Date::from_calendar_date(y, month, d).ok();
     }
     None
 }

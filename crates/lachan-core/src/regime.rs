@@ -42,7 +42,9 @@ pub struct Regime {
 impl Regime {
     /// Requirements that apply to a system of `level`.
     pub fn requirements_for(&self, level: u8) -> impl Iterator<Item = &Requirement> {
-        self.requirements.iter().filter(move |r| r.min_level <= level)
+        self.requirements
+            .iter()
+            .filter(move |r| r.min_level <= level)
     }
 }
 
@@ -106,7 +108,11 @@ mod tests {
         assert_eq!(c.regimes.len(), 2);
         for r in &c.regimes {
             assert_eq!(r.requirements.len(), 99, "{}", r.code);
-            assert!(r.requirements.iter().all(|q| (1..=5).contains(&q.min_level)));
+            assert!(
+                r.requirements
+                    .iter()
+                    .all(|q| (1..=5).contains(&q.min_level))
+            );
         }
     }
 

@@ -100,9 +100,15 @@ fn validate_text(field: &str, value: &str, max: usize, required: bool) -> Result
         return Err(FieldError::new(field, "is required"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("is longer than {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("is longer than {max} characters"),
+        ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(FieldError::new(field, "contains control characters"));
     }
     Ok(())
@@ -136,7 +142,10 @@ impl NewAgency {
             } else {
                 validate_code("parent_code", p)?;
                 if *p == self.code {
-                    return Err(FieldError::new("parent_code", "an agency cannot be its own parent"));
+                    return Err(FieldError::new(
+                        "parent_code",
+                        "an agency cannot be its own parent",
+                    ));
                 }
             }
         }
@@ -232,13 +241,16 @@ impl NewSystem {
         let date = match self.approval_date.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => Some(datefmt::parse_date(s).ok_or_else(|| {
-                FieldError::new("approval_date", "must be a date as yyyy-mm-dd or dd/mm/yyyy")
+                FieldError::new(
+                    "approval_date",
+                    "must be a date as yyyy-mm-dd or dd/mm/yyyy",
+                )
             })?),
         };
-        if let Some(d) = date {
-            if d > datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date() {
-                return Err(FieldError::new("approval_date", "cannot be in the future"));
-            }
+        if let Some(d) = date
+            && d > datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date()
+        {
+            return Err(FieldError::new("approval_date", "cannot be in the future"));
         }
         self.approval_date = date.map(datefmt::date_iso);
         let status = self.dossier_status.unwrap_or(
@@ -378,15 +390,20 @@ impl NewContact {
     pub fn validate(&mut self) -> Result<(), FieldError> {
         self.name = self.name.trim().to_string();
         validate_text("name", &self.name, 200, true)?;
-        for (f, v) in [("role", &self.role), ("phone", &self.phone), ("email", &self.email)] {
+        for (f, v) in [
+            ("role", &self.role),
+            ("phone", &self.phone),
+            ("email", &self.email),
+        ] {
             if let Some(v) = v {
                 validate_text(f, v, 200, false)?;
             }
         }
-        if let Some(e) = &self.email {
-            if !e.is_empty() && !e.contains('@') {
-                return Err(FieldError::new("email", "is not an e-mail address"));
-            }
+        if let Some(e) = &self.email
+            && !e.is_empty()
+            && !e.contains('@')
+        {
+            return Err(FieldError::new("email", "is not an e-mail address"));
         }
         Ok(())
     }
@@ -465,8 +482,14 @@ mod tests {
 
     #[test]
     fn enums_parse_codes_and_labels() {
-        assert_eq!(AgencyKind::parse("Sở, ban, ngành"), Some(AgencyKind::ProvinceDepartment));
-        assert_eq!(DossierStatus::parse("APPROVED"), Some(DossierStatus::Approved));
+        assert_eq!(
+            AgencyKind::parse("Sở, ban, ngành"),
+            Some(AgencyKind::ProvinceDepartment)
+        );
+        assert_eq!(
+            DossierStatus::parse("APPROVED"),
+            Some(DossierStatus::Approved)
+        );
         assert_eq!(AssetKind::parse("website"), Some(AssetKind::Website));
         assert_eq!(AgencyKind::parse("???"), None);
     }
