@@ -1,1 +1,12 @@
-//! lachan-scan
+//! Endpoint assessment for Lá Chắn.
+//!
+//! - [`sca`]: Wazuh-SCA-compatible policy engine (`run_policy(&Policy, &Platform)`).
+//! - [`policies`]: built-in policies (Linux server baseline by security level,
+//!   Đề án 06 workstation policy).
+//! - [`accounts`]: local account review (unused, default, empty-password, UID 0, …).
+//! - [`malware`]: YARA scanning with `yara-x` (cargo feature `yara`) and quarantine.
+//! - [`report`]: the scan report (JSON), its table summary and HTML evidence report.
+//!
+//! Every result type is `serde`-serializable so an agent can send it to the server.
+
+pub mod sca;
