@@ -1,1 +1,147 @@
-//! lachan-store
+//! Storage for Lá Chắn.
+//!
+//! Callers see only the [`Store`] trait; [`sqlite::SqliteStore`] is the
+//! embedded implementation. A PostgreSQL implementation plugs in behind the
+//! same trait without touching callers.
+//!
+//! Invariants:
+//! - only this crate speaks SQL;
+//! - every state-changing method takes an [`AuditCtx`] and writes its audit
+//!   row in the same transaction as the change, so a change and its record
+//!   are stored together or not at all;
+//! - an import is one transaction: one bad row and nothing is stored.
+
+mod error;
+pub mod sqlite;
+mod types;
+
+pub use error::{StoreError, StoreResult};
+pub use types::*;
+
+use async_trait::async_trait;
+use lachan_core::audit::{AuditEntry, AuditRecord, ChainError};
+use lachan_core::auth::Scope;
+use lachan_core::registry::{
+    Agency, Asset, Contact, NewAgency, NewAsset, NewContact, NewSystem, System,
+};
+
+/// Everything the server needs from persistent storage: accounts, the
+/// registry and the audit log. Implemented for every type that implements
+/// the three parts.
+pub trait Store: AccountStore + RegistryStore + AuditStore {}
+
+impl<T: AccountStore + RegistryStore + AuditStore> Store for T {}
+
+/// Users, console sessions and API tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    // ---- users and authentication ----
+    async fn user_count(&self) -> StoreResult<i64>;
+    async fn create_user(&self, ctx: &AuditCtx, user: NewUser) -> StoreResult<User>;
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<UserWithHash>>;
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Count a failed login; lock the account until `lock_until` when given.
+    async fn record_login_failure(
+        &self,
+        ctx: &AuditCtx,
+        user_id: i64,
+        lock_until: Option<String>,
+    ) -> StoreResult<i64>;
+    async fn record_login_success(&self, ctx: &AuditCtx, user_id: i64) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        ctx: &AuditCtx,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()>;
+    async fn set_user_disabled(
+        &self,
+        ctx: &AuditCtx,
+        user_id: i64,
+        disabled: bool,
+    ) -> StoreResult<()>;
+    async fn unlock_user(&self, ctx: &AuditCtx, user_id: i64) -> StoreResult<()>;
+    // ---- sessions and tokens ----
+    async fn create_session(&self, s: &Session) -> StoreResult<()>;
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<Session>>;
+    async fn touch_session(&self, id_hash: &str, now: &str, expires_at: &str) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<()>;
+    async fn delete_expired_sessions(&self, now: &str) -> StoreResult<u64>;
+    async fn create_api_token(
+        &self,
+        ctx: &AuditCtx,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiToken>;
+    async fn api_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+    async fn list_api_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>>;
+    async fn revoke_api_token(&self, ctx: &AuditCtx, user_id: i64, id: i64) -> StoreResult<()>;
+    async fn touch_api_token(&self, id: i64, now: &str) -> StoreResult<()>;
+}
+
+/// Agencies, information systems, their assets and contacts.
+#[async_trait]
+pub trait RegistryStore: Send + Sync + 'static {
+    // ---- agencies ----
+    async fn create_agency(&self, ctx: &AuditCtx, a: NewAgency) -> StoreResult<Agency>;
+    async fn update_agency(&self, ctx: &AuditCtx, code: &str, a: NewAgency) -> StoreResult<Agency>;
+    async fn agency(&self, code: &str) -> StoreResult<Option<Agency>>;
+    async fn list_agencies(&self, scope: &Scope) -> StoreResult<Vec<Agency>>;
+    /// The agency and every agency below it.
+    async fn agency_subtree(&self, agency_id: i64) -> StoreResult<Vec<i64>>;
+    // ---- information systems ----
+    async fn create_system(&self, ctx: &AuditCtx, s: NewSystem) -> StoreResult<System>;
+    async fn update_system(&self, ctx: &AuditCtx, code: &str, s: NewSystem) -> StoreResult<System>;
+    async fn delete_system(&self, ctx: &AuditCtx, code: &str) -> StoreResult<()>;
+    async fn system(&self, code: &str) -> StoreResult<Option<SystemWithAgency>>;
+    async fn list_systems(&self, q: &SystemQuery) -> StoreResult<Page<System>>;
+    async fn add_asset(&self, ctx: &AuditCtx, system_code: &str, a: NewAsset)
+    -> StoreResult<Asset>;
+    async fn delete_asset(&self, ctx: &AuditCtx, system_code: &str, id: i64) -> StoreResult<()>;
+    async fn list_assets(&self, system_code: &str) -> StoreResult<Vec<Asset>>;
+    async fn add_contact(
+        &self,
+        ctx: &AuditCtx,
+        system_code: &str,
+        c: NewContact,
+    ) -> StoreResult<Contact>;
+    async fn delete_contact(&self, ctx: &AuditCtx, system_code: &str, id: i64) -> StoreResult<()>;
+    async fn list_contacts(&self, system_code: &str) -> StoreResult<Vec<Contact>>;
+    // ---- import (one transaction each) ----
+    async fn import_agencies(
+        &self,
+        ctx: &AuditCtx,
+        rows: Vec<(usize, NewAgency)>,
+        source: &str,
+    ) -> StoreResult<ImportSummary>;
+    /// `scope` limits which agencies rows may name (agency officers).
+    async fn import_systems(
+        &self,
+        ctx: &AuditCtx,
+        scope: &Scope,
+        rows: Vec<(usize, NewSystem)>,
+        source: &str,
+    ) -> StoreResult<ImportSummary>;
+    // ---- dashboard ----
+    async fn dashboard(&self, scope: &Scope) -> StoreResult<Dashboard>;
+}
+
+/// The hash-chained audit log, settings and backups.
+#[async_trait]
+pub trait AuditStore: Send + Sync + 'static {
+    // ---- audit ----
+    /// Record an action that changes nothing else (login, logout, export…).
+    async fn audit(&self, entry: AuditEntry) -> StoreResult<()>;
+    async fn list_audit(&self, q: &AuditQuery) -> StoreResult<Page<AuditRecord>>;
+    /// Walk the whole chain; `Ok(rows)` when intact.
+    async fn verify_audit(&self) -> StoreResult<Result<u64, ChainError>>;
+    // ---- maintenance ----
+    /// A consistent copy of the live database in `path` (must not exist).
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+}

@@ -1,0 +1,119 @@
+//! The embedded store: one SQLite file in WAL mode, a single writer
+//! connection (writes are serialised, which also keeps the audit chain
+//! linear) and a small pool of readers.
+
+mod accounts;
+mod audit;
+mod migrate;
+
+pub use migrate::latest_version;
+mod registry;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use lachan_core::audit::{AuditEntry, GENESIS, chain_hash};
+use lachan_core::datefmt;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+
+use crate::{StoreError, StoreResult};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "lachan.db";
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database file and apply migrations.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(StoreError::Db)?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        migrate::run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Open an existing database without creating or migrating it (for
+    /// verification and restore checks).
+    pub async fn open_existing(path: &Path) -> StoreResult<Self> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!("database {}", path.display())));
+        }
+        Self::open(path).await
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+pub(crate) fn now() -> String {
+    datefmt::to_rfc3339(datefmt::now_utc())
+}
+
+/// Append one audit row inside the caller's transaction.
+pub(crate) async fn append_audit(conn: &mut SqliteConnection, e: &AuditEntry) -> StoreResult<()> {
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+    let seq = prev_seq + 1;
+    let at = now();
+    let hash = chain_hash(&prev_hash, seq, &at, e);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, target, summary, source_ip, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(seq)
+    .bind(&at)
+    .bind(&e.actor)
+    .bind(&e.action)
+    .bind(&e.target)
+    .bind(&e.summary)
+    .bind(&e.source_ip)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn entry(
+    ctx: &crate::AuditCtx,
+    action: &str,
+    target: impl Into<String>,
+    summary: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        actor: ctx.actor.clone(),
+        action: action.to_string(),
+        target: target.into(),
+        summary: summary.to_string(),
+        source_ip: ctx.source_ip.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
