@@ -18,6 +18,7 @@
 pub mod audit;
 pub mod auth;
 pub mod datefmt;
+pub mod demo;
 pub mod error;
 pub mod regime;
 pub mod registry;
