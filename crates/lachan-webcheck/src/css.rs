@@ -417,24 +417,17 @@ fn transform_hides(v: &str) -> bool {
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|s| !s.is_empty())
             .collect();
-        match name {
-            "scale" | "scalex" | "scaley" => {
-                if args
-                    .iter()
-                    .any(|a| a.parse::<f32>().is_ok_and(|n| n.abs() < 0.01))
-                {
-                    return true;
-                }
-            }
-            "translate" | "translatex" | "translatey" | "translate3d" => {
-                if args
-                    .iter()
-                    .any(|a| parse_px(a).is_some_and(|p| p <= -500.0))
-                {
-                    return true;
-                }
-            }
-            _ => {}
+        let hides = match name {
+            "scale" | "scalex" | "scaley" => args
+                .iter()
+                .any(|a| a.parse::<f32>().is_ok_and(|n| n.abs() < 0.01)),
+            "translate" | "translatex" | "translatey" | "translate3d" => args
+                .iter()
+                .any(|a| parse_px(a).is_some_and(|p| p <= -500.0)),
+            _ => false,
+        };
+        if hides {
+            return true;
         }
         rest = &rest[i + j + 1..];
     }

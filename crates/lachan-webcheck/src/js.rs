@@ -541,10 +541,10 @@ pub fn analyze(src: &str) -> JsAnalysis {
                         a.location_sink = true;
                         if let Some(Tok::Str(s)) = toks.get(j + 1) {
                             a.location_targets.push(s.clone());
-                        } else if let Some(Tok::Ident(var)) = toks.get(j + 1) {
-                            if let Some(v) = resolve_var(&toks, var) {
-                                a.location_targets.push(v);
-                            }
+                        } else if let Some(Tok::Ident(var)) = toks.get(j + 1)
+                            && let Some(v) = resolve_var(&toks, var)
+                        {
+                            a.location_targets.push(v);
                         }
                     }
                 }

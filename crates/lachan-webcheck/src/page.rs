@@ -350,6 +350,12 @@ fn walk(doc: &Html, base: &Url, styles: &StyleMap, out: &mut PageAnalysis) {
                     push_children(&mut stack, node, &c);
                     continue;
                 }
+                if name == "noscript" {
+                    // With scripting on, the parser keeps noscript content as raw text:
+                    // parse it as a fragment; browsers that run JavaScript never show it.
+                    noscript_fragment(&el, base, out);
+                    continue;
+                }
                 let own = own_decls(&el, styles);
                 if c.hidden.is_none() {
                     let reason = if name == "noscript" {
@@ -425,6 +431,31 @@ fn walk(doc: &Html, base: &Url, styles: &StyleMap, out: &mut PageAnalysis) {
         .map(|b| squash_ws(&b))
         .filter(|b| !b.is_empty())
         .collect();
+}
+
+fn noscript_fragment(el: &ElementRef<'_>, base: &Url, out: &mut PageAnalysis) {
+    let raw: String = el.text().collect();
+    let frag = Html::parse_fragment(&raw);
+    let reason = "noscript (not shown when JavaScript runs)";
+    let text = squash_ws(&frag.root_element().text().collect::<String>());
+    out.hidden_blocks.push(HiddenBlock {
+        reason,
+        element: describe(el),
+        text,
+    });
+    let idx = out.hidden_blocks.len() - 1;
+    if let Ok(sel) = Selector::parse("a[href]") {
+        for a in frag.select(&sel) {
+            let href = a.value().attr("href").unwrap_or("").trim().to_string();
+            out.links.push(Link {
+                url: base.join(&href).ok(),
+                href,
+                text: squash_ws(&a.text().collect::<String>()),
+                hidden: Some(reason),
+                hidden_block: Some(idx),
+            });
+        }
+    }
 }
 
 fn push_children<'a>(stack: &mut Vec<(NodeRef<'a, Node>, Ctx)>, node: NodeRef<'a, Node>, c: &Ctx) {

@@ -88,7 +88,7 @@ pub fn classify(from: &Url, to: &Url) -> Destination {
     if is_government_host(th) {
         return Destination::Government;
     }
-    if registrable(fh) == registrable(th) && !fh.parse::<std::net::IpAddr>().is_ok() {
+    if registrable(fh) == registrable(th) && fh.parse::<std::net::IpAddr>().is_err() {
         return Destination::SameOrganisation;
     }
     let host_score = spam::host_score(th);

@@ -47,11 +47,8 @@ pub fn fold(text: &str) -> String {
         match fold_char(c) {
             None => {}
             Some(f) if f.is_alphanumeric() => cur.push(f),
-            Some(_) => {
-                if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-            }
+            Some(_) if !cur.is_empty() => words.push(std::mem::take(&mut cur)),
+            Some(_) => {}
         }
     }
     if !cur.is_empty() {
