@@ -9,4 +9,6 @@
 //!
 //! Every result type is `serde`-serializable so an agent can send it to the server.
 
+pub mod accounts;
+pub mod policies;
 pub mod sca;

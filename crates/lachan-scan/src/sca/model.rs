@@ -32,6 +32,8 @@ impl Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Informational finding (inventory, nothing to fix by itself).
+    Info,
     Low,
     Medium,
     High,
@@ -42,6 +44,7 @@ impl Severity {
     /// Parses a severity name (case-insensitive).
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Some(Self::Info),
             "low" => Some(Self::Low),
             "medium" => Some(Self::Medium),
             "high" => Some(Self::High),
@@ -53,6 +56,7 @@ impl Severity {
     /// Lower-case English name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Info => "info",
             Self::Low => "low",
             Self::Medium => "medium",
             Self::High => "high",
@@ -63,6 +67,7 @@ impl Severity {
     /// Vietnamese name.
     pub fn as_vi(self) -> &'static str {
         match self {
+            Self::Info => "thông tin",
             Self::Low => "thấp",
             Self::Medium => "trung bình",
             Self::High => "cao",
@@ -103,6 +108,9 @@ pub struct Check {
     pub rationale: Text,
     pub remediation: Text,
     pub severity: Severity,
+    /// Lowest information-system security level (1–5) the check applies to
+    /// (`min_level:` extension key; absent = every level).
+    pub min_level: Option<u8>,
     pub condition: Condition,
     pub rules: Vec<Rule>,
     /// `compliance` mapping kept as written (a mapping in Wazuh 5, a list in Wazuh 4).

@@ -76,6 +76,7 @@ struct RawCheck {
     remediation: Option<String>,
     remediation_vi: Option<String>,
     severity: Option<String>,
+    min_level: Option<Value>,
     condition: Option<String>,
     rules: Option<Vec<Value>>,
     compliance: Option<Value>,
@@ -251,9 +252,16 @@ pub fn parse_policy(text: &str, source: &str) -> Result<Policy, PolicyError> {
             None => Severity::Medium,
             Some(s) => Severity::parse(s).ok_or_else(|| {
                 err(format!(
-                    "unknown severity '{s}' (use low, medium, high or critical)"
+                    "unknown severity '{s}' (use info, low, medium, high or critical)"
                 ))
             })?,
+        };
+        let min_level = match &c.min_level {
+            None => None,
+            Some(v) => match v.as_u64() {
+                Some(l @ 1..=5) => Some(l as u8),
+                _ => return Err(err(format!("min_level must be 1 to 5, found {v}"))),
+            },
         };
         let rules = parse_rules(c.rules, &format!("check {id}")).map_err(err)?;
         checks.push(Check {
@@ -272,6 +280,7 @@ pub fn parse_policy(text: &str, source: &str) -> Result<Policy, PolicyError> {
                 vi: c.remediation_vi,
             },
             severity,
+            min_level,
             condition,
             rules,
             compliance: c.compliance,

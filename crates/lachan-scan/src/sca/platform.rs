@@ -66,6 +66,9 @@ pub struct Platform {
     /// Evaluate checks even when the policy requirements do not hold (for testing
     /// foreign policies on a host).
     pub ignore_requirements: bool,
+    /// Security level (1–5) of the information system the host belongs to; checks
+    /// with a higher `min_level` are reported not applicable. `None` runs all.
+    pub security_level: Option<u8>,
     processes: OnceLock<Result<Vec<ProcessNames>, String>>,
     commands: Mutex<HashMap<String, Result<CommandOutput, CommandError>>>,
 }
@@ -84,6 +87,7 @@ impl Platform {
             command_timeout: Duration::from_secs(10),
             max_file_bytes: 16 << 20,
             ignore_requirements: false,
+            security_level: None,
             processes: OnceLock::new(),
             commands: Mutex::new(HashMap::new()),
         }
