@@ -10,5 +10,8 @@
 //! Every result type is `serde`-serializable so an agent can send it to the server.
 
 pub mod accounts;
+pub mod malware;
 pub mod policies;
+pub mod report;
 pub mod sca;
+pub mod scan;
