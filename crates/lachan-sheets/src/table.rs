@@ -146,7 +146,34 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ImportErrors> {
     Ok(Table { rows })
 }
 
+/// Largest total unpacked size of the parts of an XLSX file (256 MiB), so a
+/// small file cannot expand into gigabytes in memory.
+const MAX_XLSX_UNPACKED: u64 = 256 * 1024 * 1024;
+
+/// Sum of the declared sizes of the parts of the ZIP container.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ImportErrors> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ImportError::file(format!("not a readable XLSX workbook: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index_raw(i)
+            .map_err(|e| ImportError::file(format!("not a readable XLSX workbook: {e}")))?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_XLSX_UNPACKED {
+        return Err(ImportError::file(format!(
+            "the workbook unpacks to {} MB; the limit is {} MB — split it into smaller files",
+            total / 1_048_576,
+            MAX_XLSX_UNPACKED / 1_048_576
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Table, ImportErrors> {
+    check_unpacked_size(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| ImportError::file(format!("not a readable XLSX workbook: {e}")))?;
     let range = match book.worksheet_range_at(0) {
@@ -229,6 +256,26 @@ mod tests {
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         let e = read(&big, SheetFormat::Csv).unwrap_err();
         assert!(e.errors[0].reason.contains("limit is 20 MB"), "{e}");
+    }
+
+    #[test]
+    fn refuses_workbooks_that_unpack_too_large() {
+        use std::io::Write;
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+            w.write_all(b"<worksheet/>").unwrap();
+            w.finish().unwrap();
+        }
+        let mut bytes = buf.into_inner();
+        // Declare 1 GB in the central directory entry.
+        let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        bytes[cd + 24..cd + 28].copy_from_slice(&(1u32 << 30).to_le_bytes());
+        let e = read(&bytes, SheetFormat::Xlsx).unwrap_err();
+        assert!(e.errors[0].reason.contains("unpacks to 1024 MB"), "{e}");
     }
 
     #[test]
