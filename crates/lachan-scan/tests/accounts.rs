@@ -1,5 +1,7 @@
 //! Account review on fixture databases.
 
+#![allow(clippy::unwrap_used)]
+
 use lachan_scan::accounts::{
     AccountSources, FindingKind, ReviewOptions, lastlog_record, review_accounts, wtmp_record,
 };

@@ -1,6 +1,8 @@
 //! The published Wazuh SCA policies load unchanged and the Linux ones evaluate on
 //! this host without `error` results.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use lachan_scan::sca::load_policy_file;

@@ -1,6 +1,7 @@
 //! End-to-end YARA scanning with an EICAR test rule and file (the EICAR string
 //! is assembled at run time; no test virus file is stored in the repository).
 #![cfg(feature = "yara")]
+#![allow(clippy::unwrap_used)]
 
 use lachan_scan::malware::{ScanOptions, load_rules_dir, restore_file};
 use std::path::PathBuf;
@@ -45,7 +46,7 @@ fn eicar_is_found_quarantined_and_restored() {
         quarantine_dir: Some(q.clone()),
         ..ScanOptions::default()
     };
-    let (found, summary) = scanner.scan_paths(&[data.clone()], &opts);
+    let (found, summary) = scanner.scan_paths(std::slice::from_ref(&data), &opts);
     assert_eq!(summary.files_scanned, 2, "{summary:?}");
     assert_eq!(summary.skipped_too_large, 1);
     assert_eq!(found.len(), 1);

@@ -76,7 +76,7 @@ impl ScanReport {
                     })
             })
             .collect();
-        v.sort_by(|a, b| b.check.severity.cmp(&a.check.severity));
+        v.sort_by_key(|f| std::cmp::Reverse(f.check.severity));
         v
     }
 

@@ -379,10 +379,8 @@ fn eval_command(command: &str, content: Option<&Pattern>, p: &Platform) -> Eval 
         let m = if m.matched {
             m
         } else {
-            pat.eval(stderr)
-                .matched
-                .then(|| pat.eval(stderr))
-                .unwrap_or(m)
+            let e = pat.eval(stderr);
+            if e.matched { e } else { m }
         };
         let detail = match (&m.line, m.matched) {
             (Some(l), true) => format!("`{command}` {status}: matched '{}'", l.trim()),
@@ -573,13 +571,16 @@ pub fn run_policy(policy: &Policy, platform: &Platform) -> PolicyResult {
         .checks
         .iter()
         .map(|check| {
-            let r = match &unmet {
-                Some(reason) => check_result(
-                    check,
-                    CheckStatus::NotApplicable,
-                    Some(reason.clone()),
-                    Vec::new(),
-                ),
+            let above_level = match (check.min_level, platform.security_level) {
+                (Some(min), Some(level)) if min > level => Some(format!(
+                    "applies from security level {min}; this system is level {level}"
+                )),
+                _ => None,
+            };
+            let r = match unmet.clone().or(above_level) {
+                Some(reason) => {
+                    check_result(check, CheckStatus::NotApplicable, Some(reason), Vec::new())
+                }
                 None => {
                     let (status, reason, evidence) =
                         eval_rules(check.condition, &check.rules, platform);
