@@ -1,0 +1,10 @@
+//! Policy YAML parser: any input must give a policy or an error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = lachan_scan::sca::parse_policy(text, "fuzz.yml");
+    }
+});
