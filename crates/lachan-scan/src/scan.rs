@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::accounts::{AccountSources, ReviewOptions, review_accounts};
-use crate::malware::MalwareScanSummary;
 use crate::report::{HostFacts, ScanReport, now_rfc3339};
 use crate::sca::{OsFamily, Platform, Policy, PolicyError, load_policies, run_policy};
 
@@ -98,19 +97,24 @@ pub fn run_scan(cfg: &ScanConfig) -> Result<ScanReport, ScanError> {
         }),
     };
 
-    let mut malware = Vec::new();
-    let mut malware_scan: Option<MalwareScanSummary> = None;
     #[cfg(feature = "yara")]
-    if let Some((scanner, y)) = yara {
-        let opts = crate::malware::ScanOptions {
-            max_file_size: y.max_file_size,
-            quarantine_dir: y.quarantine_dir.clone(),
-            ..Default::default()
-        };
-        let (found, summary) = scanner.scan_paths(&y.paths, &opts);
-        malware = found;
-        malware_scan = Some(summary);
-    }
+    let (malware, malware_scan) = match yara {
+        None => (Vec::new(), None),
+        Some((scanner, y)) => {
+            let opts = crate::malware::ScanOptions {
+                max_file_size: y.max_file_size,
+                quarantine_dir: y.quarantine_dir.clone(),
+                ..Default::default()
+            };
+            let (found, summary) = scanner.scan_paths(&y.paths, &opts);
+            (found, Some(summary))
+        }
+    };
+    #[cfg(not(feature = "yara"))]
+    let (malware, malware_scan): (
+        Vec<crate::malware::MalwareFinding>,
+        Option<crate::malware::MalwareScanSummary>,
+    ) = (Vec::new(), None);
 
     Ok(ScanReport {
         tool: format!("lachan {}", env!("CARGO_PKG_VERSION")),
