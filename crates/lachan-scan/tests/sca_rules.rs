@@ -214,3 +214,21 @@ fn html_escapes_evidence() {
         "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
     );
 }
+
+#[test]
+fn commands_can_be_disabled_for_untrusted_policies() {
+    let policy = parse_policy(
+        "policy: {id: p, name: P}\nchecks:\n  - id: 1\n    name: c\n    condition: all\n    rules: ['c:echo hi -> r:hi']\n",
+        "p.yml",
+    )
+    .unwrap();
+    let mut platform = Platform::local();
+    assert_eq!(
+        run_policy(&policy, &platform).checks[0].result,
+        CheckStatus::Passed
+    );
+    platform.allow_commands = false;
+    let r = run_policy(&policy, &platform);
+    assert_eq!(r.checks[0].result, CheckStatus::NotApplicable);
+    assert!(r.checks[0].reason.as_deref().unwrap().contains("disabled"));
+}

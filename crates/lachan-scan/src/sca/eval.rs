@@ -351,6 +351,12 @@ fn scan_dir(dir: &str, sel: &FileSelector, content: Option<&Pattern>, p: &Platfo
 }
 
 fn eval_command(command: &str, content: Option<&Pattern>, p: &Platform) -> Eval {
+    if !p.allow_commands {
+        return Eval::new(
+            RuleOutcome::NotApplicable,
+            "command rules are disabled on this platform",
+        );
+    }
     let out = match p.command(command) {
         Ok(o) => o,
         Err(e @ super::command::CommandError::Spawn { .. }) => {

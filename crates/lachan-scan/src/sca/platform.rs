@@ -69,6 +69,9 @@ pub struct Platform {
     /// Security level (1–5) of the information system the host belongs to; checks
     /// with a higher `min_level` are reported not applicable. `None` runs all.
     pub security_level: Option<u8>,
+    /// Whether `c:` rules may run commands. Disable for policies from an
+    /// untrusted source (their command rules are then not applicable).
+    pub allow_commands: bool,
     processes: OnceLock<Result<Vec<ProcessNames>, String>>,
     commands: Mutex<HashMap<String, Result<CommandOutput, CommandError>>>,
 }
@@ -88,6 +91,7 @@ impl Platform {
             max_file_bytes: 16 << 20,
             ignore_requirements: false,
             security_level: None,
+            allow_commands: true,
             processes: OnceLock::new(),
             commands: Mutex::new(HashMap::new()),
         }
