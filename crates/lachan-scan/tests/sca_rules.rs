@@ -232,3 +232,46 @@ fn commands_can_be_disabled_for_untrusted_policies() {
     assert_eq!(r.checks[0].result, CheckStatus::NotApplicable);
     assert!(r.checks[0].reason.as_deref().unwrap().contains("disabled"));
 }
+
+/// The registry path on a simulated Windows host: a stand-in `reg` tool prints
+/// recorded `reg query` output.
+#[cfg(unix)]
+#[test]
+fn registry_rules_on_windows() {
+    use lachan_scan::sca::OsFamily;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let tool = dir.path().join("reg");
+    std::fs::write(
+        &tool,
+        "#!/bin/sh\ncase \"$2\" in\n  *USBSTOR) printf '\\r\\nHKEY_LOCAL_MACHINE\\\\SYSTEM\\\\USBSTOR\\r\\n    Start    REG_DWORD    0x4\\r\\n' ;;\n  *Explorer) printf '    NoDriveTypeAutoRun    REG_DWORD    0x91\\r\\n' ;;\n  *) echo 'ERROR: The system was unable to find the specified registry key or value.' >&2; exit 1 ;;\nesac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let policy = parse_policy(
+        r#"
+policy: {id: w, name: W}
+checks:
+  - {id: 1, name: usb, condition: all, rules: ['r:HKLM\SYSTEM\USBSTOR -> Start -> 4']}
+  - {id: 2, name: usb-n, condition: all, rules: ['r:HKLM\SYSTEM\USBSTOR -> Start -> n:^(\d+) compare >= 3']}
+  - {id: 3, name: autorun, condition: all, rules: ['r:HKLM\SOFTWARE\Explorer -> NoDriveTypeAutoRun -> 255']}
+  - {id: 4, name: missing key, condition: all, rules: ['r:HKLM\SOFTWARE\Nope -> X -> 1']}
+  - {id: 5, name: key exists, condition: all, rules: ['r:HKLM\SYSTEM\USBSTOR']}
+  - {id: 6, name: not missing, condition: all, rules: ['not r:HKLM\SOFTWARE\Nope']}
+"#,
+        "w.yml",
+    )
+    .unwrap();
+    let mut platform = Platform::local();
+    platform.os = OsFamily::Windows;
+    platform.registry_tool = tool.display().to_string();
+    let r = run_policy(&policy, &platform);
+    let got: Vec<CheckStatus> = r.checks.iter().map(|c| c.result).collect();
+    use CheckStatus::{Failed as F, Passed as P};
+    assert_eq!(got, vec![P, P, F, F, P, P], "{:#?}", r.checks);
+    assert!(
+        r.checks[2].evidence[0].detail.contains("145"),
+        "{:?}",
+        r.checks[2].evidence
+    );
+}

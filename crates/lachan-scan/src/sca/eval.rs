@@ -443,6 +443,77 @@ fn eval_process(name: &str, p: &Platform) -> Eval {
     }
 }
 
+fn eval_registry(key: &str, value: Option<&str>, content: Option<&Pattern>, p: &Platform) -> Eval {
+    if p.os != OsFamily::Windows {
+        return Eval::new(
+            RuleOutcome::NotApplicable,
+            "registry rules apply to Windows hosts only",
+        );
+    }
+    if !p.allow_commands {
+        return Eval::new(
+            RuleOutcome::NotApplicable,
+            "registry reads (reg.exe) are disabled",
+        );
+    }
+    // reg.exe takes the key as one argument; quote it for the argv splitter.
+    let quoted = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let line = match value {
+        None => format!("{} query {}", quoted(&p.registry_tool), quoted(key)),
+        Some(v) => format!(
+            "{} query {} /v {}",
+            quoted(&p.registry_tool),
+            quoted(key),
+            quoted(v)
+        ),
+    };
+    let out = match p.command(&line) {
+        Ok(o) => o,
+        Err(e) => return Eval::new(RuleOutcome::NotApplicable, e.to_string()),
+    };
+    if !super::registry::key_exists(&out) {
+        let what = value.map_or(format!("key {key}"), |v| format!("value {key}\\{v}"));
+        return Eval::new(
+            RuleOutcome::NotFound,
+            format!("registry {what} does not exist"),
+        );
+    }
+    let Some(v) = value else {
+        return Eval::new(RuleOutcome::Found, format!("registry key {key} exists"));
+    };
+    let values = super::registry::parse_reg_query(&out.stdout);
+    let Some(found) = values.iter().find(|x| x.name.eq_ignore_ascii_case(v)) else {
+        return Eval::new(
+            RuleOutcome::NotFound,
+            format!("registry value {key}\\{v} does not exist"),
+        );
+    };
+    match content {
+        None => Eval::new(RuleOutcome::Found, format!("{key}\\{v} = {}", found.data)),
+        Some(pat) => {
+            let m = pat.eval(&found.data);
+            Eval::new(
+                if m.matched {
+                    RuleOutcome::Found
+                } else {
+                    RuleOutcome::NotFound
+                },
+                format!(
+                    "{key}\\{v} ({}) = {}: {} '{}'",
+                    found.kind,
+                    found.data,
+                    if m.matched {
+                        "matches"
+                    } else {
+                        "does not match"
+                    },
+                    pat.text
+                ),
+            )
+        }
+    }
+}
+
 /// Evaluates one rule (with `not` applied).
 pub fn eval_rule(rule: &Rule, p: &Platform) -> RuleEvidence {
     if let Some(problem) = rule.problems().into_iter().next() {
@@ -461,14 +532,11 @@ pub fn eval_rule(rule: &Rule, p: &Platform) -> RuleEvidence {
         } => eval_dir(paths, file.as_ref(), content.as_ref(), p),
         RuleKind::Process { name } => eval_process(name, p),
         RuleKind::Command { command, content } => eval_command(command, content.as_ref(), p),
-        RuleKind::Registry { .. } => Eval::new(
-            RuleOutcome::NotApplicable,
-            if p.os == OsFamily::Windows {
-                "registry access is not implemented in this build"
-            } else {
-                "registry rules apply to Windows hosts only"
-            },
-        ),
+        RuleKind::Registry {
+            key,
+            value,
+            content,
+        } => eval_registry(key, value.as_deref(), content.as_ref(), p),
     };
     let outcome = match (rule.negated, ev.outcome) {
         (true, RuleOutcome::Found) => RuleOutcome::NotFound,

@@ -10,6 +10,7 @@ pub mod model;
 pub mod parse;
 pub mod pattern;
 pub mod platform;
+pub mod registry;
 pub mod rule;
 
 pub use eval::{

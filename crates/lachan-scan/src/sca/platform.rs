@@ -72,6 +72,8 @@ pub struct Platform {
     /// Whether `c:` rules may run commands. Disable for policies from an
     /// untrusted source (their command rules are then not applicable).
     pub allow_commands: bool,
+    /// Program used to read the registry on Windows (`reg.exe`).
+    pub registry_tool: String,
     processes: OnceLock<Result<Vec<ProcessNames>, String>>,
     commands: Mutex<HashMap<String, Result<CommandOutput, CommandError>>>,
 }
@@ -92,6 +94,7 @@ impl Platform {
             ignore_requirements: false,
             security_level: None,
             allow_commands: true,
+            registry_tool: "reg.exe".to_string(),
             processes: OnceLock::new(),
             commands: Mutex::new(HashMap::new()),
         }
