@@ -141,11 +141,22 @@ pub fn backup_format(body: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// A phpinfo() page.
+/// A phpinfo() page: its title or credits plus several of the tables it always prints.
 pub fn is_phpinfo(body: &[u8]) -> bool {
     let t = text_prefix(body, 262_144);
-    (t.contains("phpinfo()") || t.contains("PHP Credits"))
-        && (t.contains("PHP Version") || t.contains("PHP License") || t.contains("php.ini"))
+    let lower = t.to_ascii_lowercase();
+    let titled = lower.contains("phpinfo()") || lower.contains("php credits");
+    const MARKERS: &[&str] = &[
+        "php version",
+        "build date",
+        "server api",
+        "zend engine",
+        "loaded configuration file",
+        "configuration file (php.ini) path",
+        "php api",
+        "registered stream",
+    ];
+    titled && MARKERS.iter().filter(|m| lower.contains(*m)).count() >= 3
 }
 
 /// An auto-generated directory index (Apache, nginx, IIS, lighttpd, Python and similar),

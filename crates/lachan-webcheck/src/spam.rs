@@ -8,6 +8,8 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::text::{fold, unleet, url_words};
 
 /// Phrase lists (folded form) with weights.
@@ -272,41 +274,73 @@ impl SpamScore {
 }
 
 struct Vocab {
-    terms: Vec<(String, &'static str, u8)>,
+    /// Needles are ` term ` (space padded) so that matches fall on word boundaries.
+    matcher: Option<AhoCorasick>,
+    terms: Vec<(&'static str, u8)>,
+}
+
+fn build(needles: &[String]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(needles)
+        .ok()
 }
 
 static VOCAB: LazyLock<Vocab> = LazyLock::new(|| Vocab {
-    terms: TERMS
-        .iter()
-        .map(|(t, w)| (format!(" {t} "), *t, *w))
-        .collect(),
+    matcher: build(
+        &TERMS
+            .iter()
+            .map(|(t, _)| format!(" {t} "))
+            .collect::<Vec<_>>(),
+    ),
+    terms: TERMS.to_vec(),
 });
 
-static ENFORCE: LazyLock<Vec<(String, &'static str)>> =
-    LazyLock::new(|| ENFORCEMENT.iter().map(|t| (format!(" {t} "), *t)).collect());
+static ENFORCE: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    build(
+        &ENFORCEMENT
+            .iter()
+            .map(|t| format!(" {t} "))
+            .collect::<Vec<_>>(),
+    )
+});
+
+fn matches(ac: &AhoCorasick, padded: &str, found: &mut [bool]) {
+    for m in ac.find_overlapping_iter(padded) {
+        if let Some(f) = found.get_mut(m.pattern().as_usize()) {
+            *f = true;
+        }
+    }
+}
 
 /// Scores text that is already folded with [`fold`].
 pub fn score_folded(folded: &str) -> SpamScore {
     let mut s = SpamScore::default();
-    let padded = format!(" {folded} ");
-    let leet = format!(" {} ", unleet(folded));
-    for (needle, term, w) in &VOCAB.terms {
-        if padded.contains(needle.as_str()) || leet.contains(needle.as_str()) {
-            s.add(term, *w);
-        }
+    let Some(ac) = VOCAB.matcher.as_ref() else {
+        return s;
+    };
+    let mut found = vec![false; VOCAB.terms.len()];
+    matches(ac, &format!(" {folded} "), &mut found);
+    if folded.bytes().any(|b| b.is_ascii_digit()) {
+        matches(ac, &format!(" {} ", unleet(folded)), &mut found);
     }
-    // A longer phrase already counts its shorter parts' meaning: drop sub-phrases.
-    let found = s.terms.clone();
-    let mut out = SpamScore::default();
-    for t in &found {
-        let contained = found
+    let hits: Vec<(&'static str, u8)> = VOCAB
+        .terms
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| **f)
+        .map(|(t, _)| *t)
+        .collect();
+    // A longer phrase already carries the meaning of its shorter parts: drop sub-phrases.
+    for (t, w) in &hits {
+        let contained = hits
             .iter()
-            .any(|o| o != t && o.len() > t.len() && o.contains(t));
-        if !contained && let Some((_, term, w)) = VOCAB.terms.iter().find(|(_, x, _)| x == t) {
-            out.add(term, *w);
+            .any(|(o, _)| o != t && o.len() > t.len() && o.contains(t));
+        if !contained {
+            s.add(t, *w);
         }
     }
-    out
+    s
 }
 
 /// Scores raw text (folds it first).
@@ -316,11 +350,10 @@ pub fn score_text(text: &str) -> SpamScore {
 
 /// Number of distinct law-enforcement / public-warning phrases in raw text.
 pub fn enforcement_score(text: &str) -> usize {
-    let padded = format!(" {} ", fold(text));
-    ENFORCE
-        .iter()
-        .filter(|(n, _)| padded.contains(n.as_str()))
-        .count()
+    let Some(ac) = ENFORCE.as_ref() else { return 0 };
+    let mut found = vec![false; ENFORCEMENT.len()];
+    matches(ac, &format!(" {} ", fold(text)), &mut found);
+    found.iter().filter(|f| **f).count()
 }
 
 /// True when text reads as news or a warning about gambling rather than promotion.
@@ -351,10 +384,11 @@ pub fn host_score(host: &str) -> SpamScore {
         }
     }
     // Brand names and word-level terms (e.g. `fb88`, `sex`) on the label words.
-    let words = format!(" {} ", url_words(&body));
-    for (needle, term, w) in &VOCAB.terms {
-        if !term.contains(' ') && words.contains(needle.as_str()) {
-            s.add(term, *w);
+    for t in score_folded(&url_words(&body)).terms {
+        if !t.contains(' ')
+            && let Some((_, w)) = TERMS.iter().find(|(x, _)| *x == t)
+        {
+            s.add(t, *w);
         }
     }
     s
