@@ -2,6 +2,8 @@
 //! malformed HTML, 5xx and refused connections. The checker must finish within its limits
 //! and report clear findings, never hang or panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
