@@ -15,3 +15,15 @@ pub mod policies;
 pub mod report;
 pub mod sca;
 pub mod scan;
+
+/// An error and its causes joined with `: ` (for messages that end up in reports).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}

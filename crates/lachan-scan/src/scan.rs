@@ -92,7 +92,10 @@ pub fn run_scan(cfg: &ScanConfig) -> Result<ScanReport, ScanError> {
     let accounts = match &cfg.accounts {
         None => Vec::new(),
         Some((src, opts)) => review_accounts(src, opts).unwrap_or_else(|e| {
-            warnings.push(format!("account review skipped: {e}"));
+            warnings.push(format!(
+                "account review skipped: {}",
+                crate::error_chain(&e)
+            ));
             Vec::new()
         }),
     };

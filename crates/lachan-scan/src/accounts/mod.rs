@@ -86,7 +86,7 @@ pub struct AccountFinding {
 /// Why the review could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Io {
         path: String,
         #[source]

@@ -15,7 +15,7 @@ use super::rule::Rule;
 /// Why a policy could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{file}: cannot read policy: {source}")]
+    #[error("{file}: cannot read policy")]
     Io {
         file: String,
         #[source]
