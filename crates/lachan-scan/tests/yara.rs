@@ -60,10 +60,22 @@ fn eicar_is_found_quarantined_and_restored() {
     assert!(!sample.exists(), "sample must be moved into quarantine");
     assert!(PathBuf::from(&rec.stored_path).exists());
 
+    // Single-file scans (the file-integrity hook) report the same match.
+    let one = scanner
+        .scan_file(&data.join("clean.txt"), &ScanOptions::default())
+        .unwrap();
+    assert!(one.is_none());
+
     // Restore puts it back byte for byte.
     let back = restore_file(&q.join(format!("{}.json", rec.sha256))).unwrap();
     assert_eq!(back, std::path::absolute(&sample).unwrap());
     assert_eq!(std::fs::read(&sample).unwrap(), eicar());
+    let again = scanner
+        .scan_file(&sample, &ScanOptions::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.rules, vec!["eicar:EICAR_Test_File".to_string()]);
+    assert!(again.quarantine.is_none());
 }
 
 #[test]

@@ -206,9 +206,12 @@ pub fn render(r: &ScanReport) -> String {
             }
             let _ = write!(
                 o,
-                "</td><td><span class=\"b {}\">{}</span></td><td><span class=\"b {}\">{}</span>",
+                "</td><td><span class=\"b {}\">{}</span>{}</td><td><span class=\"b {}\">{}</span>",
                 c.severity.as_str(),
                 esc(c.severity.as_vi()),
+                c.min_level
+                    .map(|l| format!("<div class=\"muted\">cấp độ ≥ {l}</div>"))
+                    .unwrap_or_default(),
                 c.result.as_str(),
                 result_vi(c.result)
             );

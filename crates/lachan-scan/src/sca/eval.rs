@@ -68,6 +68,9 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_vi: Option<String>,
     pub severity: Severity,
+    /// Lowest security level the check applies to, when the policy says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<u8>,
     pub result: CheckStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -615,6 +618,7 @@ fn check_result(
             .unwrap_or_default(),
         title_vi: check.title.vi.clone(),
         severity: check.severity,
+        min_level: check.min_level,
         result: status,
         reason,
         evidence,
