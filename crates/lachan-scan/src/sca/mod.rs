@@ -11,6 +11,7 @@ pub mod parse;
 pub mod pattern;
 pub mod platform;
 pub mod registry;
+pub mod result;
 pub mod rule;
 
 pub use eval::{
