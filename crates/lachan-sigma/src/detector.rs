@@ -1,0 +1,205 @@
+//! The routed detector: rules grouped by input (channel + event ids + field map), one
+//! compiled engine per group, so an event is only matched against the rules that can
+//! apply to it.
+//!
+//! [`Detector::detect`] takes `&self` and keeps no state, so a detector is shared by
+//! reference between threads; stateful correlation lives in [`crate::Correlator`].
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rsigma_eval::{CompiledRule, Engine, EvaluationResult, MappedEvent};
+
+use crate::event::LogEvent;
+use crate::mapping::Mapping;
+use crate::rules::{RuleMeta, RuleSet};
+
+/// One detection: a rule that matched an event.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// Index of the rule in [`Detector::rules`].
+    pub rule: usize,
+    /// The fields that matched (Sigma field name, value), when known.
+    pub matched: Vec<(String, serde_json::Value)>,
+    /// The raw engine result (used by correlation).
+    pub result: EvaluationResult,
+}
+
+struct Group {
+    event_ids: Vec<u32>,
+    fieldmap: Option<HashMap<String, Vec<String>>>,
+    engine: Engine,
+}
+
+/// Routed, compiled rules.
+pub struct Detector {
+    rules: Vec<RuleMeta>,
+    by_key: HashMap<String, usize>,
+    groups: Vec<Group>,
+    by_channel: HashMap<String, Vec<usize>>,
+    unrouted: Option<usize>,
+    unrouted_rules: usize,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector")
+            .field("rules", &self.rules.len())
+            .field("groups", &self.groups.len())
+            .finish()
+    }
+}
+
+fn rule_key(id: &str, title: &str) -> String {
+    if id.is_empty() {
+        format!("title:{title}")
+    } else {
+        id.to_owned()
+    }
+}
+
+impl Detector {
+    /// Route and compile the rules of `set` with `mapping`. Engines are built in parallel.
+    pub fn new(set: &RuleSet, mapping: &Mapping) -> Self {
+        // (channel lower-case, event ids, field map) -> rules
+        let mut keys: HashMap<(String, Vec<u32>, Option<String>), usize> = HashMap::new();
+        let mut members: Vec<(String, Vec<u32>, Option<String>, Vec<CompiledRule>)> = Vec::new();
+        let mut unrouted_members: Vec<CompiledRule> = Vec::new();
+        let mut rules = Vec::with_capacity(set.rules.len());
+        let mut by_key = HashMap::new();
+        for r in &set.rules {
+            let key = rule_key(&r.meta.id, &r.meta.title);
+            if by_key.contains_key(&key) {
+                // Same id twice: keep the first, like the report does.
+                continue;
+            }
+            by_key.insert(key, rules.len());
+            rules.push(r.meta.clone());
+            let sources = mapping.sources_for(&r.meta.logsource);
+            if sources.is_empty() {
+                unrouted_members.push(r.compiled.clone());
+            }
+            for s in sources {
+                let mut ids = s.event_ids.clone();
+                ids.sort_unstable();
+                let k = (s.channel.to_lowercase(), ids, s.fields.clone());
+                let idx = *keys.entry(k.clone()).or_insert_with(|| {
+                    members.push((k.0, k.1, k.2, Vec::new()));
+                    members.len() - 1
+                });
+                members[idx].3.push(r.compiled.clone());
+            }
+        }
+        let unrouted_rules = unrouted_members.len();
+        let unrouted_slot = (!unrouted_members.is_empty()).then_some(members.len());
+        members.push((String::new(), Vec::new(), None, unrouted_members));
+        let built: Vec<(String, Group)> = members
+            .into_par_iter()
+            .map(|(channel, event_ids, fields, compiled)| {
+                let mut engine = Engine::new();
+                engine.extend_compiled_rules(compiled);
+                let fieldmap = fields.and_then(|f| mapping.fieldmap(&f).cloned());
+                (
+                    channel,
+                    Group {
+                        event_ids,
+                        fieldmap,
+                        engine,
+                    },
+                )
+            })
+            .collect();
+        let mut groups = Vec::with_capacity(built.len());
+        let mut by_channel: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (channel, g)) in built.into_iter().enumerate() {
+            if Some(i) != unrouted_slot && !channel.is_empty() {
+                by_channel.entry(channel).or_default().push(i);
+            }
+            groups.push(g);
+        }
+        Detector {
+            rules,
+            by_key,
+            groups,
+            by_channel,
+            unrouted: unrouted_slot,
+            unrouted_rules,
+        }
+    }
+
+    /// Metadata of every loaded rule; [`Detection::rule`] indexes into it.
+    pub fn rules(&self) -> &[RuleMeta] {
+        &self.rules
+    }
+
+    /// Number of rules whose log source has no entry in the mapping (they run only on
+    /// events without a known channel).
+    pub fn unrouted_rule_count(&self) -> usize {
+        self.unrouted_rules
+    }
+
+    /// Number of compiled rule groups.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Match one event against the rules routed to it.
+    pub fn detect(&self, event: &LogEvent) -> Vec<Detection> {
+        let mut out = Vec::new();
+        let channel = event.channel().map(str::to_lowercase);
+        let groups: &[usize] = match channel.as_deref().and_then(|c| self.by_channel.get(c)) {
+            Some(g) => g,
+            None => match (&channel, &self.unrouted) {
+                // Events of a channel nobody maps, and events with no channel at all, get
+                // the rules that have no route.
+                (_, Some(u)) => std::slice::from_ref(u),
+                (_, None) => &[],
+            },
+        };
+        for &gi in groups {
+            let g = &self.groups[gi];
+            if !g.event_ids.is_empty()
+                && !event
+                    .event_id()
+                    .is_some_and(|id| g.event_ids.binary_search(&id).is_ok())
+            {
+                continue;
+            }
+            let results = match &g.fieldmap {
+                Some(map) => g.engine.evaluate(&MappedEvent::new(event, map)),
+                None => g.engine.evaluate(event),
+            };
+            for r in results {
+                self.push(r, &mut out);
+            }
+        }
+        out
+    }
+
+    fn push(&self, result: EvaluationResult, out: &mut Vec<Detection>) {
+        let key = rule_key(
+            result.header.rule_id.as_deref().unwrap_or(""),
+            &result.header.rule_title,
+        );
+        let Some(&rule) = self.by_key.get(&key) else {
+            return;
+        };
+        if out.iter().any(|d| d.rule == rule) {
+            return;
+        }
+        let matched = result
+            .as_detection()
+            .map(|d| {
+                d.matched_fields
+                    .iter()
+                    .map(|m| (m.field.clone(), m.value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(Detection {
+            rule,
+            matched,
+            result,
+        });
+    }
+}
