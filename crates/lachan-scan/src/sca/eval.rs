@@ -531,6 +531,41 @@ fn check_result(
     }
 }
 
+/// Maps `f` over `items` on up to `workers` threads, keeping the order. Checks
+/// mostly wait on commands and files, so a few threads shorten a run even on
+/// two cores.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = workers.clamp(1, items.len().max(1));
+    if workers == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<R>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|s| s.into_inner().ok().flatten())
+        .collect()
+}
+
 /// Runs every check of a policy on the platform.
 pub fn run_policy(policy: &Policy, platform: &Platform) -> PolicyResult {
     let mut requirements = None;
@@ -549,35 +584,33 @@ pub fn run_policy(policy: &Policy, platform: &Platform) -> PolicyResult {
         });
     }
     let mut counts = Counts::default();
-    let checks: Vec<CheckResult> = policy
-        .checks
-        .iter()
-        .map(|check| {
-            let above_level = match (check.min_level, platform.security_level) {
-                (Some(min), Some(level)) if min > level => Some(format!(
-                    "applies from security level {min}; this system is level {level}"
-                )),
-                _ => None,
-            };
-            let r = match unmet.clone().or(above_level) {
-                Some(reason) => {
-                    check_result(check, CheckStatus::NotApplicable, Some(reason), Vec::new())
-                }
-                None => {
-                    let (status, reason, evidence) =
-                        eval_rules(check.condition, &check.rules, platform);
-                    check_result(check, status, reason, evidence)
-                }
-            };
-            match r.result {
-                CheckStatus::Passed => counts.passed += 1,
-                CheckStatus::Failed => counts.failed += 1,
-                CheckStatus::NotApplicable => counts.not_applicable += 1,
-                CheckStatus::Error => counts.error += 1,
+    let one = |check: &Check| {
+        let above_level = match (check.min_level, platform.security_level) {
+            (Some(min), Some(level)) if min > level => Some(format!(
+                "applies from security level {min}; this system is level {level}"
+            )),
+            _ => None,
+        };
+        match unmet.clone().or(above_level) {
+            Some(reason) => {
+                check_result(check, CheckStatus::NotApplicable, Some(reason), Vec::new())
             }
-            r
-        })
-        .collect();
+            None => {
+                let (status, reason, evidence) =
+                    eval_rules(check.condition, &check.rules, platform);
+                check_result(check, status, reason, evidence)
+            }
+        }
+    };
+    let checks = parallel_map(&policy.checks, platform.workers, one);
+    for r in &checks {
+        match r.result {
+            CheckStatus::Passed => counts.passed += 1,
+            CheckStatus::Failed => counts.failed += 1,
+            CheckStatus::NotApplicable => counts.not_applicable += 1,
+            CheckStatus::Error => counts.error += 1,
+        }
+    }
     let applicable = counts.passed + counts.failed;
     let score = (applicable > 0)
         .then(|| (counts.passed as f64 * 1000.0 / applicable as f64).round() / 10.0);

@@ -72,6 +72,8 @@ pub struct Platform {
     /// Whether `c:` rules may run commands. Disable for policies from an
     /// untrusted source (their command rules are then not applicable).
     pub allow_commands: bool,
+    /// Checks evaluated concurrently (default 4; results keep policy order).
+    pub workers: usize,
     /// Program used to read the registry on Windows (`reg.exe`).
     pub registry_tool: String,
     processes: OnceLock<Result<Vec<ProcessNames>, String>>,
@@ -95,6 +97,7 @@ impl Platform {
             security_level: None,
             allow_commands: true,
             registry_tool: "reg.exe".to_string(),
+            workers: 4,
             processes: OnceLock::new(),
             commands: Mutex::new(HashMap::new()),
         }
