@@ -58,13 +58,19 @@ pub fn judge_link(page: &Url, target: &Url, text: &str, enforcement: bool) -> Op
     spam.then(|| format!("external {host}; spam terms: {}", terms.join(", ")))
 }
 
-/// All spam links of a page.
+/// All spam links of a page. Links whose text alone is only suggestive count when the page
+/// holds at least three of them (a link box or tag cloud of gambling anchors).
 pub fn spam_links(page: &PageAnalysis, url: &Url) -> Vec<SpamLink> {
     let enforcement = spam::is_enforcement_context(&page.visible_text);
     let mut out: Vec<SpamLink> = Vec::new();
+    let mut suggestive: Vec<SpamLink> = Vec::new();
     for l in &page.links {
         let Some(target) = &l.url else { continue };
-        if out.iter().any(|s| s.url == target.as_str()) {
+        if out
+            .iter()
+            .chain(&suggestive)
+            .any(|s| s.url == target.as_str())
+        {
             continue;
         }
         if let Some(reason) = judge_link(url, target, &l.text, enforcement) {
@@ -74,7 +80,23 @@ pub fn spam_links(page: &PageAnalysis, url: &Url) -> Vec<SpamLink> {
                 reason,
                 hidden: l.hidden,
             });
+        } else if !enforcement
+            && spam::enforcement_score(&l.text) == 0
+            && matches!(classify(url, target), Destination::External { .. })
+        {
+            let anchor = spam::score_text(&l.text);
+            if anchor.max_weight >= 3 {
+                suggestive.push(SpamLink {
+                    url: target.to_string(),
+                    text: l.text.clone(),
+                    reason: format!("spam anchor text: {}", anchor.terms.join(", ")),
+                    hidden: l.hidden,
+                });
+            }
         }
+    }
+    if suggestive.len() >= 3 {
+        out.extend(suggestive);
     }
     out
 }
@@ -171,7 +193,7 @@ pub fn doorway(page: &PageAnalysis, url: &Url) -> Option<String> {
     }
     let body = spam::score_text(&page.visible_text);
     let links = spam_links(page, url);
-    if body.is_strong() && (!links.is_empty() || body.score >= 8) {
+    if body.is_strong() && (!links.is_empty() || body.score >= 6 || topic.is_strong()) {
         return Some(format!(
             "spam page \"{}\" [{}]{}",
             clip(&page.title, 80),
@@ -185,43 +207,62 @@ pub fn doorway(page: &PageAnalysis, url: &Url) -> Option<String> {
     None
 }
 
+/// Attackers' signatures, matched on folded text anywhere visible in a short block.
 static DEFACE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        r"\b(hacked|defaced|owned|pwned|hacked|h4ck3d|hack3d|h4cked)\s+by\b",
+    compile(&[
+        r"\b(hacked|defaced|pwned|h4ck3d|hack3d|h4cked|hacked\s+and\s+owned)\s+by\b",
         r"\bgreetz\b",
         r"\bgreets\s+to\b",
-        r"\byour\s+(site|website|web|security|server)\s+(has\s+been|is|was|got)\s+(hacked|owned|pwned|defaced|down)",
-        r"\b(bi\s+)?hack\s+boi\b",
-        r"\bhacked\s+(site|website)\b",
+        r"\byour\s+(site|website|web|security|server)\s+(has\s+been|is|was|got)\s+(hacked|owned|pwned|defaced)",
+        r"\bsecurity\s+is\s+(low|weak|zero|shit)\b",
+        r"\bowned\s+and\s+defaced\b",
         r"\bdefacer\b",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+    ])
 });
 
-fn deface_marker(text: &str) -> Option<String> {
+/// Weaker wording, only trusted in the title or a heading (news text may use it).
+static DEFACE_HEADING: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    compile(&[
+        r"\bbi\s+hack\s+boi\b",
+        r"\bbi\s+tan\s+cong\s+boi\b",
+        r"^\W*hacked\W*$",
+        r"\bowned\s+by\s+\W",
+    ])
+});
+
+fn compile(patterns: &[&str]) -> Vec<Regex> {
+    patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
+}
+
+fn deface_marker(text: &str, heading: bool) -> Option<String> {
     let f = fold(text);
-    DEFACE
+    let strong = DEFACE
+        .iter()
+        .find_map(|re| re.find(&f).map(|m| m.as_str().to_string()));
+    if strong.is_some() || !heading {
+        return strong;
+    }
+    DEFACE_HEADING
         .iter()
         .find_map(|re| re.find(&f).map(|m| m.as_str().to_string()))
 }
 
 /// Visible defacement messages ("Hacked by ...") in headings, the title, or a short block.
 pub fn defacement(page: &PageAnalysis) -> Option<String> {
-    let mut candidates: Vec<&str> = vec![page.title.as_str()];
-    candidates.extend(page.headings.iter().map(String::as_str));
+    let mut candidates: Vec<(&str, bool)> = vec![(page.title.as_str(), true)];
+    candidates.extend(page.headings.iter().map(|h| (h.as_str(), true)));
     candidates.extend(
         page.blocks
             .iter()
             .map(String::as_str)
-            .filter(|b| b.chars().count() <= 400),
+            .filter(|b| b.chars().count() <= 400)
+            .map(|b| (b, false)),
     );
-    for c in candidates {
+    for (c, heading) in candidates {
         if !page.visible_text.contains(c) && c != page.title {
             continue;
         }
-        if let Some(m) = deface_marker(c)
+        if let Some(m) = deface_marker(c, heading)
             && !spam::is_enforcement_context(c)
         {
             return Some(format!(

@@ -13,11 +13,15 @@ pub const PROBES: &[(&str, Kind)] = &[
     ("/.env.local", Kind::ExposedEnv),
     ("/.env.production", Kind::ExposedEnv),
     ("/.env.bak", Kind::ExposedEnv),
+    ("/.env.backup", Kind::ExposedEnv),
+    ("/.env.old", Kind::ExposedEnv),
     ("/phpinfo.php", Kind::ExposedPhpinfo),
     ("/info.php", Kind::ExposedPhpinfo),
     ("/php_info.php", Kind::ExposedPhpinfo),
     ("/test.php", Kind::ExposedPhpinfo),
     ("/pi.php", Kind::ExposedPhpinfo),
+    ("/php-info.php", Kind::ExposedPhpinfo),
+    ("/phpinfo", Kind::ExposedPhpinfo),
     ("/backup.sql", Kind::ExposedBackup),
     ("/backup.zip", Kind::ExposedBackup),
     ("/backup.tar.gz", Kind::ExposedBackup),
@@ -32,9 +36,56 @@ pub const PROBES: &[(&str, Kind)] = &[
     ("/public_html.zip", Kind::ExposedBackup),
     ("/backup.rar", Kind::ExposedBackup),
     ("/backup.bak", Kind::ExposedBackup),
+    ("/backup.tgz", Kind::ExposedBackup),
+    ("/site.tar.gz", Kind::ExposedBackup),
+    ("/www.tar.gz", Kind::ExposedBackup),
+    ("/db_backup.sql", Kind::ExposedBackup),
+    ("/backup/backup.sql", Kind::ExposedBackup),
+    ("/backup/db.sql", Kind::ExposedBackup),
+    ("/data.sql", Kind::ExposedBackup),
     ("/configuration.php.bak", Kind::ExposedBackup),
     ("/wp-config.php.bak", Kind::ExposedBackup),
 ];
+
+/// File names in a directory index that look like site or database backups.
+pub fn backup_like_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    const EXT: &[&str] = &[
+        ".sql", ".sql.gz", ".zip", ".tar.gz", ".tgz", ".tar", ".rar", ".7z", ".bak", ".gz", ".dump",
+    ];
+    const HINT: &[&str] = &[
+        "backup", "bak", "dump", "db", "database", "site", "www", "web", "html", "source", "full",
+        "sql",
+    ];
+    EXT.iter().any(|e| n.ends_with(e))
+        && (n.ends_with(".sql")
+            || n.ends_with(".sql.gz")
+            || n.ends_with(".bak")
+            || n.ends_with(".dump")
+            || HINT.iter().any(|h| n.contains(h)))
+}
+
+/// Links of a directory index (file names relative to it).
+pub fn listing_entries(body: &[u8]) -> Vec<String> {
+    let t = text_prefix(body, 262_144);
+    let mut out = Vec::new();
+    let lower = t.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    let mut offset = 0;
+    while let Some(i) = rest.find("href=\"") {
+        let start = offset + i + 6;
+        let Some(end) = t.get(start..).and_then(|r| r.find('"')) else {
+            break;
+        };
+        let href = &t[start..start + end];
+        if !href.starts_with('?') && !href.ends_with('/') && !href.contains("://") {
+            out.push(href.rsplit('/').next().unwrap_or(href).to_string());
+        }
+        offset = start + end;
+        rest = &lower[offset..];
+    }
+    out
+}
 
 /// Directories probed for auto-generated indexes (more come from the crawl).
 pub const LISTING_DIRS: &[&str] = &[
@@ -256,9 +307,22 @@ mod tests {
     }
 
     #[test]
+    fn backup_names_in_listings() {
+        assert!(backup_like_name("hiepmy-backup-2025.zip"));
+        assert!(backup_like_name("db.sql"));
+        assert!(!backup_like_name("bao-cao-kt-xh.pdf"));
+        assert!(!backup_like_name("bieu-mau.zip"));
+        let l = b"<a href=\"?C=N;O=D\">Name</a><a href=\"/\">Parent</a><a href=\"site.zip\">site.zip</a><a href=\"2025/\">";
+        assert_eq!(listing_entries(l), vec!["site.zip".to_string()]);
+    }
+
+    #[test]
     fn phpinfo_pages() {
         assert!(is_phpinfo(
-            b"<title>phpinfo()</title><h1>PHP Version 7.4.3</h1>"
+            b"<title>PHP 7.4 - phpinfo()</title><h1>PHP Version 7.4.3</h1><td>Build Date</td><td>Server API</td>"
+        ));
+        assert!(!is_phpinfo(
+            b"<title>Trang chu</title>Huong dan goi phpinfo() de xem PHP Version"
         ));
         assert!(!is_phpinfo(
             b"<title>Huong dan</title> goi ham phpinfo() de kiem tra"

@@ -237,7 +237,7 @@ fn is_punct(t: Option<&Tok>, c: char) -> bool {
 }
 
 /// One folding round; returns true if anything changed.
-fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize) -> bool {
+fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize, decoded_flag: &mut bool) -> bool {
     let mut changed = false;
     let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
     let mut i = 0;
@@ -266,6 +266,9 @@ fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize) -> bool {
                 _ => None,
             };
             if let Some(d) = decoded {
+                if !matches!(name.as_str(), "escape" | "String") {
+                    *decoded_flag = true;
+                }
                 *budget = budget.saturating_sub(d.len());
                 out.push(Tok::Str(d));
                 i += 4;
@@ -274,6 +277,7 @@ fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize) -> bool {
             }
             if name == "eval" || name == "Function" {
                 // eval("code"): splice the code in, wrapped in parentheses.
+                *decoded_flag = true;
                 let inner = tokenize(arg);
                 *budget = budget.saturating_sub(arg.len());
                 out.push(Tok::Punct('('));
@@ -297,12 +301,14 @@ fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize) -> bool {
             out.push(Tok::Str(s));
             i += 1 + used;
             changed = true;
+            *decoded_flag = true;
             continue;
         }
         // "...".split("").reverse().join("")
         if let Some(Tok::Str(s)) = toks.get(i)
             && let Some(used) = match_reverse(&toks[i + 1..])
         {
+            *decoded_flag = true;
             out.push(Tok::Str(s.chars().rev().collect()));
             i += 1 + used;
             changed = true;
@@ -333,6 +339,74 @@ fn fold_round(toks: &mut Vec<Tok>, budget: &mut usize) -> bool {
     }
     *toks = out;
     changed
+}
+
+/// Replaces reads of variables that are assigned exactly once, to a constant string, by that
+/// string (`var d="casino.test"; location.href="https://"+d`). Returns true if anything changed.
+fn substitute_constants(toks: &mut [Tok]) -> bool {
+    use std::collections::HashMap;
+    let mut assigned: HashMap<&str, (usize, Option<String>)> = HashMap::new();
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Ident(name) = t else { continue };
+        if i > 0 && is_punct(toks.get(i - 1), '.') {
+            continue;
+        }
+        let next = toks.get(i + 1);
+        let compound = matches!(next, Some(Tok::Punct(p)) if "+-*/|&".contains(*p))
+            && is_punct(toks.get(i + 2), '=');
+        let plain = is_punct(next, '=') && !is_punct(toks.get(i + 2), '=');
+        if !(plain || compound) {
+            continue;
+        }
+        let value = match (plain, toks.get(i + 2), toks.get(i + 3)) {
+            (true, Some(Tok::Str(v)), None | Some(Tok::Punct(';' | ',' | '}' | ')'))) => {
+                Some(v.clone())
+            }
+            (true, Some(Tok::Str(v)), Some(Tok::Ident(_))) => Some(v.clone()),
+            _ => None,
+        };
+        let e = assigned.entry(name.as_str()).or_insert((0, None));
+        e.0 += 1;
+        e.1 = value;
+    }
+    let constants: HashMap<String, String> = assigned
+        .into_iter()
+        .filter_map(|(k, (n, v))| {
+            if n == 1 {
+                v.map(|v| (k.to_string(), v))
+            } else {
+                None
+            }
+        })
+        .collect();
+    if constants.is_empty() {
+        return false;
+    }
+    let mut changed = false;
+    for i in 0..toks.len() {
+        let Tok::Ident(name) = &toks[i] else { continue };
+        let Some(v) = constants.get(name) else {
+            continue;
+        };
+        let prev = if i > 0 { toks.get(i - 1) } else { None };
+        if is_punct(prev, '.')
+            || matches!(prev, Some(Tok::Ident(w)) if matches!(w.as_str(), "var" | "let" | "const" | "function"))
+            || is_punct(toks.get(i + 1), '=')
+            || is_punct(toks.get(i + 1), '(')
+            || is_punct(toks.get(i + 1), ':')
+        {
+            continue;
+        }
+        toks[i] = Tok::Str(v.clone());
+        changed = true;
+    }
+    changed
+}
+
+fn string_bytes(toks: &[Tok]) -> usize {
+    toks.iter()
+        .map(|t| if let Tok::Str(s) = t { s.len() } else { 0 })
+        .sum()
 }
 
 /// Parses `(n, n, ...)` or `.apply(null, [n, ...])` after `fromCharCode`.
@@ -467,30 +541,22 @@ const DOM_SINKS: &[&str] = &[
 /// Analyses one script.
 pub fn analyze(src: &str) -> JsAnalysis {
     let mut toks = tokenize(src);
-    let originals: Vec<String> = toks
-        .iter()
-        .filter_map(|t| {
-            if let Tok::Str(s) = t {
-                Some(s.clone())
-            } else {
-                None
-            }
-        })
-        .collect();
     let mut budget = MAX_DECODED;
     let mut rounds = 0;
-    let mut obfuscated = false;
-    while rounds < 12 && budget > 0 && toks.len() < 2_000_000 && fold_round(&mut toks, &mut budget)
-    {
+    // Hex or unicode escapes in literals are a common way to hide URLs.
+    let mut obfuscated = src.contains("\\x") || src.contains("\\u00");
+    while rounds < 12 && budget > 0 && toks.len() < 2_000_000 {
+        let folded = fold_round(&mut toks, &mut budget, &mut obfuscated);
+        let substituted = string_bytes(&toks) < MAX_DECODED && substitute_constants(&mut toks);
+        if !(folded || substituted) {
+            break;
+        }
         rounds += 1;
     }
     let mut a = JsAnalysis::default();
     for (k, t) in toks.iter().enumerate() {
         match t {
             Tok::Str(s) => {
-                if !originals.contains(s) {
-                    obfuscated = true;
-                }
                 a.strings.push(s.clone());
                 // A stand-alone base64 payload (decoded later through a variable).
                 if s.len() >= 24
@@ -587,6 +653,17 @@ pub fn analyze(src: &str) -> JsAnalysis {
 }
 
 fn resolve_var(toks: &[Tok], var: &str) -> Option<String> {
+    let writes = toks
+        .windows(3)
+        .filter(|w| match w {
+            [Tok::Ident(n), Tok::Punct('='), next] => n == var && *next != Tok::Punct('='),
+            [Tok::Ident(n), Tok::Punct(op), Tok::Punct('=')] => n == var && "+-*/|&".contains(*op),
+            _ => false,
+        })
+        .count();
+    if writes != 1 {
+        return None;
+    }
     toks.windows(3).find_map(|w| match w {
         [Tok::Ident(n), Tok::Punct('='), Tok::Str(s)] if n == var => Some(s.clone()),
         _ => None,
@@ -636,6 +713,21 @@ mod tests {
     }
 
     #[test]
+    fn constant_variables_are_substituted() {
+        let a = analyze(
+            "var p='https://', d='casino' + '.test'; var t = p + d + '/x'; if (document.referrer) window.location.href = t;",
+        );
+        assert_eq!(
+            a.location_targets,
+            vec!["https://casino.test/x".to_string()]
+        );
+        let b = analyze("var s = ''; for (var i = 0; i < 3; i++) { s += 'a'; } location.href = s;");
+        assert!(b.location_targets.is_empty(), "{:?}", b.location_targets);
+        let bomb = "var a='xxxxxxxxxxxxxxxx';var b=a+a;var c=b+b;var d=c+c;var e=d+d;var f=e+e;var g=f+f;var h=g+g;";
+        let _ = analyze(&bomb.repeat(50));
+    }
+
+    #[test]
     fn referrer_redirect() {
         let a = analyze(
             "if(/google|bing|coccoc/i.test(document.referrer)){location.replace('https://r.test/');}",
@@ -658,6 +750,7 @@ mod tests {
         assert!(!a.location_sink);
         assert!(!a.obfuscated);
         assert!(!a.reads_referrer);
+        assert!(!analyze("location.href = 'https://' + 'example.org/';").obfuscated);
     }
 
     #[test]

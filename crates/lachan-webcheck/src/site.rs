@@ -356,11 +356,16 @@ impl<'a> SiteRun<'a> {
                 .filter(|t| !base_text_terms.contains(t))
                 .collect();
             let new_score = spam::score_text(&new_terms.join(" "));
-            let refresh_spam = a
-                .meta_refresh
-                .as_ref()
-                .and_then(|t| resp.url.join(t).ok())
-                .filter(|t| matches!(classify(&resp.url, t), Destination::External { .. }));
+            // Redirects in the variant page (meta refresh or inline script) that the browser
+            // view does not have.
+            let base_targets: HashSet<String> = base
+                .map(|b| page_redirects(&b.analysis, &b.url))
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            let refresh_spam = page_redirects(&a, &resp.url)
+                .into_iter()
+                .find(|t| !base_targets.contains(t));
             let detail = if !new_links.is_empty() {
                 Some(format!(
                     "with {label} the home page carries spam links a browser does not get: {}",
@@ -378,10 +383,21 @@ impl<'a> SiteRun<'a> {
                     new_terms.join(", ")
                 ))
             } else {
-                refresh_spam.map(|t| format!("with {label} the page refreshes to {t}"))
+                refresh_spam
+                    .as_ref()
+                    .map(|t| format!("with {label} the page sends the visitor to {t}"))
             };
             if let Some(d) = detail {
                 report.add(Finding::new(*kind, home.as_str(), d));
+            }
+            if let Some(t) = refresh_spam
+                && *kind == Kind::CloakingReferer
+            {
+                report.add(Finding::new(
+                    Kind::MaliciousRedirect,
+                    home.as_str(),
+                    format!("visitors with {label} are sent to {t}"),
+                ));
             }
         }
     }
@@ -625,7 +641,9 @@ impl<'a> SiteRun<'a> {
                 ));
             }
             for (target, d) in detect::js_redirects(&js, page_url) {
-                let referrer = js.reads_referrer && js.referrer_search_engine;
+                // Legitimate sites do not send visitors off-site depending on where they came
+                // from, nor hide where they send them.
+                let referrer = js.reads_referrer;
                 if referrer {
                     report.add(Finding::new(
                         Kind::CloakingReferer,
@@ -633,7 +651,7 @@ impl<'a> SiteRun<'a> {
                         format!("script reads document.referrer and sends search-engine visitors to {target}"),
                     ));
                 }
-                if referrer || is_spam_destination(&d) {
+                if referrer || js.obfuscated || is_spam_destination(&d) {
                     report.add(Finding::new(
                         Kind::MaliciousRedirect,
                         src_url.as_str(),
@@ -717,20 +735,73 @@ impl<'a> SiteRun<'a> {
             ..browser()
         };
         let results = join_all(dirs.iter().map(|u| self.f.get(u, req))).await;
+        let mut backups: Vec<Url> = Vec::new();
         for (u, res) in dirs.iter().zip(results) {
             if let Ok(r) = res
                 && r.status == 200
                 && let Some(style) = exposure::directory_listing_style(&r.body)
             {
+                let entries = exposure::listing_entries(&r.body);
                 report.add(Finding::new(
                     Kind::DirectoryListing,
                     u.as_str(),
-                    format!("{style}-style auto-generated directory index"),
+                    format!(
+                        "{style}-style auto-generated directory index listing {} entries ({})",
+                        entries.len(),
+                        clip(&entries.join(", "), 120)
+                    ),
+                ));
+                for e in entries.iter().filter(|e| exposure::backup_like_name(e)) {
+                    if let Ok(b) = u.join(e)
+                        && backups.len() < 4
+                    {
+                        backups.push(b);
+                    }
+                }
+            }
+        }
+        if report.has(Kind::ExposedBackup) || backups.is_empty() {
+            return;
+        }
+        // Backup archives named in an index: confirm by content.
+        let req = Request {
+            max_bytes: self.checker.opts.max_probe_bytes,
+            ..req
+        };
+        let results = join_all(backups.iter().map(|u| self.f.get(u, req))).await;
+        for (u, res) in backups.iter().zip(results) {
+            if let Ok(r) = res
+                && r.status == 200
+                && let Some(fmt) = exposure::backup_format(&r.body)
+            {
+                report.add(Finding::new(
+                    Kind::ExposedBackup,
+                    u.as_str(),
+                    format!("{fmt} downloadable, listed in a directory index"),
                 ));
                 break;
             }
         }
     }
+}
+
+/// External targets a page sends visitors to by meta refresh or inline script.
+fn page_redirects(a: &PageAnalysis, url: &Url) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let refresh = a.meta_refresh.as_ref().and_then(|t| url.join(t).ok());
+    let scripts = a.inline_scripts.iter().flat_map(|s| {
+        detect::js_redirects(&crate::js::analyze(s), url)
+            .into_iter()
+            .map(|(u, _)| u)
+    });
+    for t in refresh.into_iter().chain(scripts) {
+        if matches!(classify(url, &t), Destination::External { .. })
+            && !out.contains(&t.to_string())
+        {
+            out.push(t.to_string());
+        }
+    }
+    out
 }
 
 fn home_links_vec(pages: &[Analysed]) -> Vec<Url> {
