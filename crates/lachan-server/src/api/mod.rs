@@ -1,0 +1,54 @@
+//! JSON API under `/api/v1`. Authentication is `Authorization: Bearer`
+//! (a login token from `POST /auth/login` or a named API token); cookies
+//! are ignored here. Described in `GET /api/v1/openapi.json`.
+
+mod accounts;
+mod body;
+mod openapi;
+mod registry;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+
+use crate::AppState;
+pub use body::ApiJson;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route("/tokens", get(accounts::list_tokens).post(accounts::create_token))
+        .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/users", get(accounts::list_users).post(accounts::create_user))
+        .route("/users/{username}/disable", post(accounts::disable_user))
+        .route("/users/{username}/enable", post(accounts::enable_user))
+        .route("/users/{username}/unlock", post(accounts::unlock_user))
+        .route("/users/{username}/reset-password", post(accounts::reset_password))
+        .route("/audit", get(accounts::audit_log))
+        .route("/agencies", get(registry::list_agencies).post(registry::create_agency))
+        .route("/agencies/{code}", get(registry::get_agency).put(registry::update_agency))
+        .route("/systems", get(registry::list_systems).post(registry::create_system))
+        .route(
+            "/systems/{code}",
+            get(registry::get_system)
+                .put(registry::update_system)
+                .delete(registry::delete_system),
+        )
+        .route("/systems/{code}/assets", get(registry::list_assets).post(registry::add_asset))
+        .route("/systems/{code}/assets/{id}", delete(registry::delete_asset))
+        .route(
+            "/systems/{code}/contacts",
+            get(registry::list_contacts).post(registry::add_contact),
+        )
+        .route("/systems/{code}/contacts/{id}", delete(registry::delete_contact))
+        .route("/import/{kind}", post(registry::import))
+        .route("/export/{kind}", get(registry::export))
+        .route("/regimes", get(registry::regimes))
+        .route("/dashboard", get(registry::dashboard))
+        .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
+}

@@ -1,0 +1,174 @@
+//! The OpenAPI 3.1 description of `/api/v1`. A test checks that every
+//! route of the router is described here and vice versa.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn err_responses() -> Value {
+    json!({
+        "400": {"$ref": "#/components/responses/Error"},
+        "401": {"$ref": "#/components/responses/Error"},
+        "403": {"$ref": "#/components/responses/Error"},
+        "404": {"$ref": "#/components/responses/Error"},
+        "422": {"$ref": "#/components/responses/Error"}
+    })
+}
+
+fn op(summary: &str, ok: &str, body: Option<&str>) -> Value {
+    let mut responses = err_responses();
+    responses[ok] = json!({"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}});
+    let mut o = json!({"summary": summary, "responses": responses, "security": [{"bearer": []}]});
+    if let Some(schema) = body {
+        o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+    }
+    o
+}
+
+fn path_param(name: &str) -> Value {
+    json!([{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}])
+}
+
+/// Every documented (method, path) pair; a test compares it with the router.
+#[cfg(test)]
+pub const ROUTES: &[(&str, &str)] = &[
+    ("post", "/auth/login"),
+    ("post", "/auth/logout"),
+    ("get", "/me"),
+    ("post", "/me/password"),
+    ("get", "/tokens"),
+    ("post", "/tokens"),
+    ("delete", "/tokens/{id}"),
+    ("get", "/users"),
+    ("post", "/users"),
+    ("post", "/users/{username}/disable"),
+    ("post", "/users/{username}/enable"),
+    ("post", "/users/{username}/unlock"),
+    ("post", "/users/{username}/reset-password"),
+    ("get", "/audit"),
+    ("get", "/agencies"),
+    ("post", "/agencies"),
+    ("get", "/agencies/{code}"),
+    ("put", "/agencies/{code}"),
+    ("get", "/systems"),
+    ("post", "/systems"),
+    ("get", "/systems/{code}"),
+    ("put", "/systems/{code}"),
+    ("delete", "/systems/{code}"),
+    ("get", "/systems/{code}/assets"),
+    ("post", "/systems/{code}/assets"),
+    ("delete", "/systems/{code}/assets/{id}"),
+    ("get", "/systems/{code}/contacts"),
+    ("post", "/systems/{code}/contacts"),
+    ("delete", "/systems/{code}/contacts/{id}"),
+    ("post", "/import/{kind}"),
+    ("get", "/export/{kind}"),
+    ("get", "/regimes"),
+    ("get", "/dashboard"),
+];
+
+pub fn build() -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut add = |method: &str, path: &str, mut o: Value| {
+        let params: Vec<Value> = path
+            .split('/')
+            .filter(|s| s.starts_with('{'))
+            .flat_map(|s| path_param(s.trim_matches(['{', '}'])).as_array().cloned().unwrap_or_default())
+            .collect();
+        if !params.is_empty() {
+            o["parameters"] = Value::Array(params);
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = o;
+    };
+    let mut login = op("Log in; returns a bearer token", "200", Some("Login"));
+    login["security"] = json!([]);
+    add("post", "/auth/login", login);
+    add("post", "/auth/logout", op("End the login token's session", "204", None));
+    add("get", "/me", op("The caller", "200", None));
+    add("post", "/me/password", op("Change own password", "204", Some("PasswordChange")));
+    add("get", "/tokens", op("Own API tokens", "200", None));
+    add("post", "/tokens", op("Create an API token (shown once)", "201", Some("TokenCreate")));
+    add("delete", "/tokens/{id}", op("Revoke an API token", "204", None));
+    add("get", "/users", op("List users (admin, auditor)", "200", None));
+    add("post", "/users", op("Create a user (admin); must change password at first console login", "201", Some("UserCreate")));
+    add("post", "/users/{username}/disable", op("Disable a user and end their sessions", "204", None));
+    add("post", "/users/{username}/enable", op("Enable a user", "204", None));
+    add("post", "/users/{username}/unlock", op("Clear a lockout", "204", None));
+    add("post", "/users/{username}/reset-password", op("Set a temporary password", "200", None));
+    let mut audit = op("Audit log (admin, auditor), newest first", "200", None);
+    audit["parameters"] = json!(["actor", "action", "from", "to", "q", "limit", "offset"]
+        .iter().map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}})).collect::<Vec<_>>());
+    add("get", "/audit", audit);
+    add("get", "/agencies", op("Agencies in the caller's scope", "200", None));
+    add("post", "/agencies", op("Create an agency", "201", Some("AgencyCreate")));
+    add("get", "/agencies/{code}", op("One agency", "200", None));
+    add("put", "/agencies/{code}", op("Replace an agency", "200", Some("AgencyCreate")));
+    let mut list = op("Information systems in the caller's scope: {items, total}", "200", None);
+    list["parameters"] = json!(["q", "agency_code", "level", "status", "population_db", "sort", "order", "offset", "limit", "page"]
+        .iter().map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}})).collect::<Vec<_>>());
+    add("get", "/systems", list);
+    add("post", "/systems", op("Create an information system", "201", Some("SystemCreate")));
+    add("get", "/systems/{code}", op("One system with assets and contacts", "200", None));
+    add("put", "/systems/{code}", op("Replace a system", "200", Some("SystemCreate")));
+    add("delete", "/systems/{code}", op("Delete a system", "204", None));
+    add("get", "/systems/{code}/assets", op("Components of a system", "200", None));
+    add("post", "/systems/{code}/assets", op("Add a component", "201", Some("AssetCreate")));
+    add("delete", "/systems/{code}/assets/{id}", op("Remove a component", "204", None));
+    add("get", "/systems/{code}/contacts", op("Contacts of a system", "200", None));
+    add("post", "/systems/{code}/contacts", op("Add a contact", "201", Some("ContactCreate")));
+    add("delete", "/systems/{code}/contacts/{id}", op("Remove a contact", "204", None));
+    let mut import = op("Import agencies or systems from a CSV/XLSX body; all rows or none", "200", None);
+    import["requestBody"] = json!({"required": true, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
+    add("post", "/import/{kind}", import);
+    add("get", "/export/{kind}", op("Export agencies or systems (?format=csv|xlsx)", "200", None));
+    add("get", "/regimes", op("Regulatory regimes and requirement catalogues", "200", None));
+    add("get", "/dashboard", op("Registry figures in the caller's scope", "200", None));
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Lá Chắn API", "version": env!("CARGO_PKG_VERSION"),
+            "description": "Times are RFC 3339 UTC; dates are yyyy-mm-dd. Errors are {\"error\":{\"code\",\"message\",\"field\"?}}."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
+                "Login": {"type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+                "PasswordChange": {"type": "object", "required": ["current_password", "new_password"],
+                    "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 8}}},
+                "TokenCreate": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                "UserCreate": {"type": "object", "required": ["username", "password", "role"], "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+                    "role": {"enum": ["admin", "analyst", "agency_officer", "auditor"]},
+                    "agency_code": {"type": "string"}, "full_name": {"type": "string"}}},
+                "AgencyCreate": {"type": "object", "required": ["code", "name"], "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"},
+                    "kind": {"enum": lachan_core::registry::AgencyKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+                    "parent_code": {"type": "string"}}},
+                "SystemCreate": {"type": "object", "required": ["code", "name", "agency_code", "security_level"], "properties": {
+                    "code": {"type": "string"}, "name": {"type": "string"}, "agency_code": {"type": "string"},
+                    "security_level": {"type": "integer", "minimum": 1, "maximum": 5},
+                    "regime": {"enum": lachan_core::regime::codes()},
+                    "operating_unit": {"type": "string"}, "purpose": {"type": "string"},
+                    "approval_decision_no": {"type": "string"}, "approval_date": {"type": "string", "format": "date"},
+                    "dossier_status": {"enum": lachan_core::registry::DossierStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+                    "connects_population_db": {"type": "boolean"}}},
+                "AssetCreate": {"type": "object", "required": ["kind", "name"], "properties": {
+                    "kind": {"enum": lachan_core::registry::AssetKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+                    "name": {"type": "string"}, "address": {"type": "string"}, "note": {"type": "string"}}},
+                "ContactCreate": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}
+            }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

@@ -1,0 +1,68 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lachan_store::Store;
+
+/// Settings that shape the server's behaviour.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Console and login-token sessions end after this much inactivity.
+    pub session_idle: Duration,
+    /// Sessions end after this long whatever the activity.
+    pub session_max: Duration,
+    /// Mark cookies `Secure` (set when serving TLS).
+    pub secure_cookies: bool,
+    /// Failed logins before an account is locked.
+    pub lockout_threshold: i64,
+    pub lockout_duration: Duration,
+    /// Failed logins per client address per window before 429.
+    pub ip_failures_per_window: u32,
+    pub ip_window: Duration,
+    /// Shown in the console banner when the demo registry is loaded.
+    pub demo: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            ip_failures_per_window: 30,
+            ip_window: Duration::from_secs(5 * 60),
+            demo: false,
+        }
+    }
+}
+
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: ServerConfig,
+    /// Failed logins per client address: (window start, count).
+    pub(crate) ip_failures: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            config,
+            ip_failures: Mutex::new(HashMap::new()),
+        })
+    }
+}
+
+/// Remove expired sessions every few minutes.
+pub(crate) async fn sweep_sessions(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let now = lachan_core::datefmt::to_rfc3339(lachan_core::datefmt::now_utc());
+        if let Err(e) = state.store.delete_expired_sessions(&now).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
