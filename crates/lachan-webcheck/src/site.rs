@@ -284,9 +284,26 @@ impl<'a> SiteRun<'a> {
             .unwrap_or_default();
         let base_text_terms: HashSet<&str> = base
             .map(|b| {
-                spam::score_text(&b.analysis.visible_text)
+                // Hidden text counts too: only what the variant adds is of interest.
+                let hidden: Vec<&str> = b
+                    .analysis
+                    .hidden_blocks
+                    .iter()
+                    .map(|h| h.text.as_str())
+                    .collect();
+                spam::score_text(&format!("{} {}", b.analysis.visible_text, hidden.join(" ")))
                     .terms
                     .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The home page's style sheets, so that both views are judged alike.
+        let css: Vec<String> = base
+            .map(|b| {
+                b.analysis
+                    .stylesheet_urls
+                    .iter()
+                    .filter_map(|u| self.css_cache.get(u).cloned().flatten())
                     .collect()
             })
             .unwrap_or_default();
@@ -343,7 +360,7 @@ impl<'a> SiteRun<'a> {
                 continue;
             }
             let text = resp.text();
-            let a = page::analyze(&text, &resp.url, &[]);
+            let a = page::analyze(&text, &resp.url, &css);
             let new_links: Vec<SpamLink> = detect::spam_links(&a, &resp.url)
                 .into_iter()
                 .filter(|l| !base_spam.contains(&l.url))
@@ -554,7 +571,7 @@ impl<'a> SiteRun<'a> {
         let mut doorway_urls: HashSet<Url> = HashSet::new();
         for (i, p) in pages.iter().enumerate() {
             if i > 0
-                && p.url.path() != "/"
+                && discover::normalise(&p.url) != discover::normalise(&self.home)
                 && let Some(d) = detect::doorway(&p.analysis, &p.url)
             {
                 doorway_urls.insert(p.url.clone());

@@ -155,52 +155,53 @@ const TERMS: &[(&str, u8)] = &[
 ];
 
 /// Word stems looked for inside host-name labels (`banca-doithuong`, `spinwin-casino`).
-const HOST_STEMS: &[(&str, u8)] = &[
-    ("casino", 3),
-    ("poker", 3),
-    ("baccarat", 3),
-    ("roulette", 3),
-    ("jackpot", 2),
-    ("sportsbook", 3),
-    ("betting", 3),
-    ("gambl", 3),
-    ("xocdia", 3),
-    ("thomo", 3),
-    ("daga", 2),
-    ("doithuong", 3),
-    ("banca", 2),
-    ("nohu", 3),
-    ("quayhu", 3),
-    ("taixiu", 3),
-    ("soicau", 3),
-    ("chotso", 3),
-    ("baolo", 3),
-    ("dudoan", 2),
-    ("nhacai", 3),
-    ("cacuoc", 3),
-    ("cado", 2),
-    ("gamebai", 3),
-    ("danhbai", 3),
-    ("rongho", 3),
-    ("xsmn", 2),
-    ("xsmb", 2),
-    ("xsmt", 2),
-    ("xoso", 1),
-    ("loto", 1),
-    ("lode", 2),
-    ("slot", 2),
-    ("spin", 1),
-    ("vaytien", 3),
-    ("vaynhanh", 3),
-    ("tinchap", 2),
-    ("payday", 3),
-    ("loan", 1),
-    ("porn", 3),
-    ("xxx", 2),
-    ("gaigoi", 3),
-    ("escort", 2),
-    ("viagra", 3),
-    ("cialis", 3),
+/// The flag says the stem may sit anywhere in a label; otherwise it must start or end one of
+/// the label's `-`/`_` separated parts, because short stems hide inside ordinary words
+/// (`baolongan`, `stronghold`, `avocado`).
+const HOST_STEMS: &[(&str, u8, bool)] = &[
+    ("casino", 3, true),
+    ("poker", 3, true),
+    ("baccarat", 3, true),
+    ("roulette", 3, true),
+    ("jackpot", 2, true),
+    ("sportsbook", 3, true),
+    ("betting", 3, true),
+    ("gambl", 3, true),
+    ("xocdia", 3, true),
+    ("thomo", 3, true),
+    ("doithuong", 3, true),
+    ("nohu", 3, false),
+    ("quayhu", 3, true),
+    ("taixiu", 3, true),
+    ("soicau", 3, true),
+    ("chotso", 3, true),
+    ("nhacai", 3, true),
+    ("cacuoc", 3, true),
+    ("gamebai", 3, true),
+    ("danhbai", 3, true),
+    ("vaytien", 3, true),
+    ("vaynhanh", 3, true),
+    ("payday", 3, true),
+    ("viagra", 3, true),
+    ("cialis", 3, true),
+    ("gaigoi", 3, true),
+    ("porn", 3, false),
+    ("daga", 2, false),
+    ("banca", 2, false),
+    ("dudoan", 2, false),
+    ("rongho", 3, false),
+    ("xsmn", 2, false),
+    ("xsmb", 2, false),
+    ("xsmt", 2, false),
+    ("xoso", 1, false),
+    ("loto", 1, false),
+    ("lode", 2, false),
+    ("slot", 2, false),
+    ("spin", 1, false),
+    ("tinchap", 2, false),
+    ("loan", 1, false),
+    ("xxx", 2, false),
+    ("escort", 2, false),
 ];
 
 /// Phrases of news about law enforcement or public warnings.
@@ -378,8 +379,20 @@ pub fn host_score(host: &str) -> SpamScore {
         host.clone()
     };
     let compact: String = body.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    for (stem, w) in HOST_STEMS {
-        if compact.contains(stem) {
+    let parts: Vec<&str> = body
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    for (stem, w, anywhere) in HOST_STEMS {
+        let hit = if *anywhere {
+            compact.contains(stem)
+        } else {
+            parts.iter().any(|p| {
+                let letters = p.trim_matches(|c: char| c.is_ascii_digit());
+                letters.starts_with(stem) || letters.ends_with(stem)
+            })
+        };
+        if hit {
             s.add(stem, *w);
         }
     }
@@ -434,5 +447,13 @@ mod tests {
         assert_eq!(host_score("dichvucong.gov.vn").score, 0);
         assert_eq!(host_score("www.facebook.com").score, 0);
         assert_eq!(host_score("zalo.me").score, 0);
+        assert_eq!(host_score("baolongan.vn").score, 0);
+        assert_eq!(
+            host_score("www.stronghold-security.com").terms,
+            Vec::<&str>::new()
+        );
+        assert_eq!(host_score("avocado.example").score, 0);
+        assert!(host_score("nohu88-vip.example").score >= 3);
+        assert!(host_score("keonhacai.invalid").score >= 3);
     }
 }
