@@ -223,7 +223,7 @@ impl<'a> SiteRun<'a> {
 
         let home_page = self.analyse(&resp).await;
         // Variants, discovery and probes run together.
-        let variants = self.variants(&home, home_page.as_ref(), report);
+        let variants = self.variants(&home, home_page.as_ref(), resp.offsite.as_ref(), report);
         let discovery = self.discover_urls(&home);
         let probes = self.probe_exposures(&home);
         let (_, discovered, exposures) = tokio::join!(variants, discovery, probes);
@@ -273,7 +273,13 @@ impl<'a> SiteRun<'a> {
     }
 
     /// Compares the home page seen by crawlers and by search visitors with the browser view.
-    async fn variants(&self, home: &Url, base: Option<&Analysed>, report: &mut SiteReport) {
+    async fn variants(
+        &self,
+        home: &Url,
+        base: Option<&Analysed>,
+        base_offsite: Option<&Url>,
+        report: &mut SiteReport,
+    ) {
         let base_spam: HashSet<String> = base
             .map(|b| {
                 detect::spam_links(&b.analysis, &b.url)
@@ -337,7 +343,10 @@ impl<'a> SiteRun<'a> {
             let Ok(resp) = res else { continue };
             if let Some(target) = &resp.offsite {
                 let d = classify(&resp.url, target);
-                if matches!(d, Destination::External { .. }) {
+                // Only a redirect that a direct browser visit does not get is cloaking.
+                let same_as_browser =
+                    base_offsite.is_some_and(|b| b.host_str() == target.host_str());
+                if matches!(d, Destination::External { .. }) && !same_as_browser {
                     report.add(Finding::new(
                         *kind,
                         home.as_str(),
