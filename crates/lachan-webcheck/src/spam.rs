@@ -236,6 +236,16 @@ const ENFORCEMENT: &[&str] = &[
     "xet xu",
     "bi cao",
     "vien kiem sat",
+    "lua dao",
+    "thu doan",
+    "khuyen cao",
+    "can trong",
+    "canh giac",
+    "nan nhan",
+    "de phong",
+    "ngan chan",
+    "tin dung den",
+    "mat tien",
     "police",
     "arrest",
     "arrested",
@@ -435,6 +445,12 @@ mod tests {
         assert!(score_text(t).is_some());
         assert!(is_enforcement_context(t));
         assert!(!is_enforcement_context("đá gà trực tiếp thomo hôm nay"));
+    }
+
+    #[test]
+    fn fraud_warning_is_context_not_spam() {
+        let t = "Công an khuyến cáo người dân cảnh giác với thủ đoạn lừa đảo vay tiền online,                  vay nhanh không cần thế chấp, đáo hạn thẻ tín dụng";
+        assert!(is_enforcement_context(t));
     }
 
     #[test]
