@@ -1,11 +1,73 @@
 //! The server-rendered web console (Vietnamese by default, English on request).
+//!
+//! Plain HTML forms work without JavaScript; the small script under
+//! `/static/` only adds conveniences. Every page handler is thin: it
+//! resolves the caller with [`session::Ui`], checks the form's CSRF token,
+//! calls a use case in [`crate::service`] (which enforces role and agency
+//! scope) and renders an askama template. Every POST redirects on success.
+
+mod account;
+mod agencies;
+mod assets;
+mod audit;
+mod dashboard;
+pub mod i18n;
+mod import;
+mod login;
+mod render;
+mod session;
+mod systems;
+mod users;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
+pub use i18n::Lang;
+
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", get(login::switch_lang))
+        .route(
+            "/password",
+            get(account::forced_form).post(account::forced_submit),
+        )
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/agencies", get(agencies::list).post(agencies::create))
+        .route("/systems", get(systems::list))
+        .route("/systems/new", get(systems::new_form).post(systems::create))
+        .route("/systems/{code}", get(systems::detail))
+        .route(
+            "/systems/{code}/edit",
+            get(systems::edit_form).post(systems::update),
+        )
+        .route(
+            "/systems/{code}/delete",
+            get(systems::delete_form).post(systems::delete),
+        )
+        .route("/systems/{code}/assets", post(systems::add_asset))
+        .route(
+            "/systems/{code}/assets/{id}/delete",
+            post(systems::delete_asset),
+        )
+        .route("/systems/{code}/contacts", post(systems::add_contact))
+        .route(
+            "/systems/{code}/contacts/{id}/delete",
+            post(systems::delete_contact),
+        )
+        .route("/import", get(import::page).post(import::upload))
+        .route("/export/{kind}", get(import::export))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{username}/{op}", post(users::operate))
+        .route("/audit", get(audit::page))
+        .route("/static/{file}", get(assets::serve))
 }

@@ -1,0 +1,601 @@
+//! The web console through the real router: login and sessions, CSRF,
+//! forced password change, agency scoping, form errors, both languages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lachan_core::auth::Role;
+use lachan_server::{AppState, ServerConfig};
+use lachan_store::sqlite::SqliteStore;
+use lachan_store::{AccountStore, AuditCtx, NewUser};
+use tower::ServiceExt;
+
+const ADMIN_PW: &str = "admin-console-pw-1";
+
+struct Server {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn server(config: ServerConfig) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+    let hash = lachan_server::auth::hash_password(ADMIN_PW.into())
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &AuditCtx::local("test"),
+            NewUser {
+                username: "admin".into(),
+                full_name: "Quản trị".into(),
+                password_hash: hash,
+                role: Role::Admin,
+                agency_code: None,
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    let app = lachan_server::app(AppState::new(store, config));
+    Server { app, _dir: dir }
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Resp {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the first hidden `_csrf` field of the page.
+    fn csrf(&self) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let i = self.body.find(marker).expect("page has a CSRF field") + marker.len();
+        let end = self.body[i..].find('"').unwrap();
+        self.body[i..i + end].to_string()
+    }
+}
+
+/// A browser stand-in with a cookie jar.
+struct Client<'a> {
+    srv: &'a Server,
+    jar: BTreeMap<String, String>,
+}
+
+impl<'a> Client<'a> {
+    fn new(srv: &'a Server) -> Self {
+        Self {
+            srv,
+            jar: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, method: &str, path: &str, form: Option<&[(&str, &str)]>) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if !self.jar.is_empty() {
+            let c: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            b = b.header(header::COOKIE, c.join("; "));
+        }
+        let mut req = match form {
+            Some(f) => b
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(f).unwrap()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let res = self.srv.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.jar.remove(k);
+            } else {
+                self.jar.insert(k.to_string(), val.to_string());
+            }
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Resp {
+        self.send("GET", path, None).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.send("POST", path, Some(form)).await
+    }
+
+    async fn try_login(&mut self, user: &str, pw: &str) -> Resp {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = page.csrf();
+        self.post(
+            "/login",
+            &[
+                ("username", user),
+                ("password", pw),
+                ("next", "/"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await
+    }
+
+    async fn login(&mut self, user: &str, pw: &str) -> Resp {
+        let r = self.try_login(user, pw).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}: {}", r.body);
+        r
+    }
+
+    /// The session CSRF token, read from a page.
+    async fn csrf(&mut self) -> String {
+        self.get("/account").await.csrf()
+    }
+}
+
+async fn admin(srv: &Server) -> Client<'_> {
+    let mut c = Client::new(srv);
+    c.login("admin", ADMIN_PW).await;
+    c
+}
+
+#[tokio::test]
+async fn login_sets_strict_http_only_cookie() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = Client::new(&srv);
+    let r = c.get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+    let r = c.get("/systems?level=3").await;
+    assert_eq!(r.location(), "/login?next=%2Fsystems%3Flevel%3D3");
+
+    let r = c.login("admin", ADMIN_PW).await;
+    assert_eq!(r.location(), "/");
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("lachan_session="))
+        .expect("session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(
+        !c.jar.contains_key("lachan_login_csrf"),
+        "login CSRF cookie is cleared"
+    );
+
+    let home = c.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Tổng quan hệ thống thông tin"));
+    assert!(home.body.contains("admin · Quản trị hệ thống"));
+    let csp = home
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("style-src 'self'") && !home.body.contains("style=\""));
+}
+
+#[tokio::test]
+async fn secure_cookie_under_tls() {
+    let srv = server(ServerConfig {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let mut c = Client::new(&srv);
+    let r = c.login("admin", ADMIN_PW).await;
+    let all: Vec<&str> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        all.iter()
+            .any(|v| v.starts_with("lachan_session=") && v.contains("; Secure"))
+    );
+}
+
+#[tokio::test]
+async fn login_needs_the_presession_csrf_token() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = Client::new(&srv);
+    // No cookie, no field.
+    let r = c
+        .post("/login", &[("username", "admin"), ("password", ADMIN_PW)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!c.jar.contains_key("lachan_session"));
+    // Cookie from the form page but a different field value.
+    c.get("/login").await;
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", ADMIN_PW),
+                ("_csrf", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("hết hạn"));
+    assert!(!c.jar.contains_key("lachan_session"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_then_lockout_message() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = Client::new(&srv);
+    let r = c.try_login("admin", "wrong-password").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.body.contains("Sai tên đăng nhập hoặc mật khẩu"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"admin\""), "username is kept");
+    for _ in 0..4 {
+        c.try_login("admin", "wrong-password").await;
+    }
+    c.jar.insert("lang".into(), "en".into());
+    let r = c.try_login("admin", ADMIN_PW).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("The account is locked"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn posts_without_the_session_csrf_token_are_refused() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    let form = [
+        ("code", "SO-TC"),
+        ("name", "Sở Tài chính"),
+        ("kind", "province_department"),
+    ];
+    let r = c.post("/agencies", &form).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut bad = form.to_vec();
+    bad.push(("_csrf", "not-the-token"));
+    assert_eq!(
+        c.post("/agencies", &bad).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(c.post("/logout", &[]).await.status, StatusCode::FORBIDDEN);
+    assert!(!c.get("/agencies").await.body.contains("Sở Tài chính"));
+
+    let csrf = c.csrf().await;
+    let mut good = form.to_vec();
+    good.push(("_csrf", &csrf));
+    let r = c.post("/agencies", &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/agencies?ok=created");
+    let list = c.get(r.location()).await;
+    assert!(list.body.contains("Sở Tài chính") && list.body.contains("Đã tạo."));
+}
+
+async fn make_agency(c: &mut Client<'_>, code: &str, name: &str) {
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/agencies",
+            &[
+                ("code", code),
+                ("name", name),
+                ("kind", "commune_ward"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+async fn make_system(c: &mut Client<'_>, code: &str, agency: &str, level: &str) -> Resp {
+    let csrf = c.csrf().await;
+    c.post(
+        "/systems/new",
+        &[
+            ("code", code),
+            ("name", &format!("Hệ thống {code}")),
+            ("agency_code", agency),
+            ("security_level", level),
+            ("regime", ""),
+            ("approval_decision_no", "12/QĐ-UBND"),
+            ("approval_date", "15/03/2024"),
+            ("dossier_status", "approved"),
+            ("connects_population_db", "on"),
+            ("_csrf", &csrf),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn system_form_reports_field_errors_and_dates_show_vietnamese() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    make_agency(&mut c, "XA-A", "Xã A").await;
+    let r = make_system(&mut c, "HT-1", "XA-A", "7").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Cấp độ: must be a level from 1 to 5"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("id=\"security_level\" name=\"security_level\" aria-invalid=\"true\"")
+    );
+    assert!(r.body.contains("value=\"HT-1\""), "input is kept");
+
+    let r = make_system(&mut c, "HT-1", "XA-A", "3").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/systems/HT-1?ok=created");
+    let d = c.get("/systems/HT-1").await;
+    assert!(d.body.contains("15/03/2024"), "date shown as dd/mm/yyyy");
+    assert!(d.body.contains("Đã phê duyệt"));
+    let home = c.get("/").await;
+    assert!(home.body.contains("1/1 đã phê duyệt"), "{}", home.body);
+
+    // Edit, then delete through the confirmation page.
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/systems/HT-1/edit",
+            &[
+                ("name", "Cổng dịch vụ công"),
+                ("agency_code", "XA-A"),
+                ("security_level", "4"),
+                ("dossier_status", "drafting"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/systems/HT-1?ok=saved", "{}", r.body);
+    assert!(
+        c.get("/systems?level=4")
+            .await
+            .body
+            .contains("Cổng dịch vụ công")
+    );
+    assert_eq!(c.get("/systems/HT-1/delete").await.status, StatusCode::OK);
+    let r = c.post("/systems/HT-1/delete", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.location(), "/systems?ok=deleted");
+    assert_eq!(c.get("/systems/HT-1").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn officer_must_change_password_and_sees_only_its_agency() {
+    let srv = server(ServerConfig::default()).await;
+    let mut a = admin(&srv).await;
+    make_agency(&mut a, "XA-A", "Xã A").await;
+    make_agency(&mut a, "XA-B", "Xã B").await;
+    assert_eq!(
+        make_system(&mut a, "HT-A", "XA-A", "3").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        make_system(&mut a, "HT-B", "XA-B", "3").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let csrf = a.csrf().await;
+    let r = a
+        .post(
+            "/users",
+            &[
+                ("username", "canbo_a"),
+                ("password", "temporary-pw-1"),
+                ("role", "agency_officer"),
+                ("agency_code", "XA-A"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let mut o = Client::new(&srv);
+    let r = o.login("canbo_a", "temporary-pw-1").await;
+    assert_eq!(r.location(), "/password");
+    for page in ["/", "/systems", "/systems/HT-A", "/account"] {
+        let r = o.get(page).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(r.location(), "/password", "{page}");
+    }
+    let page = o.get("/password").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.csrf();
+    let r = o
+        .post(
+            "/password",
+            &[
+                ("current_password", "temporary-pw-1"),
+                ("new_password", "officer-own-pw-2"),
+                ("confirm_password", "different"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = o
+        .post(
+            "/password",
+            &[
+                ("current_password", "temporary-pw-1"),
+                ("new_password", "officer-own-pw-2"),
+                ("confirm_password", "officer-own-pw-2"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let list = o.get("/systems").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("HT-A"));
+    assert!(!list.body.contains("HT-B") && !list.body.contains("Xã B"));
+    assert!(!o.get("/agencies").await.body.contains("XA-B"));
+    assert_eq!(o.get("/systems/HT-A").await.status, StatusCode::OK);
+    let r = o.get("/systems/HT-B").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Không tìm thấy"));
+    assert_eq!(
+        o.get("/systems/HT-B/edit").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let csrf = o.csrf().await;
+    let r = o.post("/systems/HT-B/delete", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Creating under another agency is refused; pages the role may not use are 403.
+    assert_eq!(
+        make_system(&mut o, "HT-X", "XA-B", "3").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(o.get("/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(o.get("/audit").await.status, StatusCode::FORBIDDEN);
+    let home = o.get("/").await;
+    assert!(!home.body.contains("href=\"/users\"") && !home.body.contains("href=\"/audit\""));
+    // Still there for the admin.
+    assert_eq!(a.get("/systems/HT-B").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_render_in_both_languages() {
+    let srv = server(ServerConfig {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    let mut c = admin(&srv).await;
+    make_agency(&mut c, "XA-A", "Xã A").await;
+    assert_eq!(
+        make_system(&mut c, "HT-1", "XA-A", "3").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let pages = [
+        "/",
+        "/agencies",
+        "/systems",
+        "/systems?sort=level&order=desc&page=1",
+        "/systems/new",
+        "/systems/HT-1",
+        "/systems/HT-1/edit",
+        "/systems/HT-1/delete",
+        "/import",
+        "/users",
+        "/audit",
+        "/audit?actor=admin&from=01/01/2020&to=31/12/2099",
+        "/account",
+    ];
+    for (lang, marker, demo) in [
+        ("vi", "Hệ thống thông tin", "DỮ LIỆU MINH HỌA"),
+        ("en", "Information systems", "DEMO DATA"),
+    ] {
+        let r = c.get(&format!("/lang?to={lang}&next=%2Fsystems")).await;
+        assert_eq!(r.location(), "/systems");
+        assert_eq!(c.jar.get("lang").map(String::as_str), Some(lang));
+        for p in pages {
+            let r = c.get(p).await;
+            assert_eq!(r.status, StatusCode::OK, "{lang} {p}: {}", r.body);
+            assert!(
+                r.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {p}"
+            );
+            assert!(r.body.contains(marker), "{lang} {p}");
+            assert!(r.body.contains(demo), "{lang} {p}");
+            assert!(!r.body.contains("??"), "{lang} {p}: missing translation");
+        }
+    }
+    // The login page too, before a session exists.
+    let mut anon = Client::new(&srv);
+    anon.jar.insert("lang".into(), "en".into());
+    let r = anon.get("/login").await;
+    assert!(r.body.contains("Username") && r.body.contains("Tiếng Việt"));
+    // A bad filter is a 422 page, not a crash.
+    assert_eq!(
+        c.get("/systems?level=9").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        c.get("/audit?from=yesterday").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn users_tokens_logout_and_static() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/users",
+            &[
+                ("username", "kiemtoan"),
+                ("password", "auditor-pw-1"),
+                ("role", "auditor"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c.post("/users/kiemtoan/reset", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"temp-password\""));
+    let r = c.post("/users/kiemtoan/disable", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.location(), "/users?ok=saved");
+    assert!(c.get("/users").await.body.contains("Đã vô hiệu hóa"));
+
+    let r = c
+        .post("/account/tokens", &[("name", "sync"), ("_csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("value=\"lct_"), "token shown once");
+    assert!(!c.get("/account").await.body.contains("value=\"lct_"));
+
+    let audit = c.get("/audit?action=user.").await;
+    assert!(audit.body.contains("kiemtoan"), "{}", audit.body);
+
+    let css = c.get("/static/console.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert_eq!(c.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+
+    let r = c.post("/logout", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.location(), "/login");
+    assert!(!c.jar.contains_key("lachan_session"));
+    assert_eq!(c.get("/").await.location(), "/login");
+}
