@@ -127,9 +127,10 @@ pub fn hidden_spam(page: &PageAnalysis, url: &Url) -> Option<String> {
                 .join("; ")
         ));
     }
+    let page_news = spam::is_enforcement_context(&page.visible_text);
     for b in &page.hidden_blocks {
         let s = spam::score_text(&b.text);
-        if s.is_strong() && s.score >= 6 && !spam::is_enforcement_context(&b.text) {
+        if s.is_strong() && !page_news && !spam::is_enforcement_context(&b.text) {
             return Some(format!(
                 "hidden spam text in {} ({}): \"{}\" [{}]",
                 b.element,
@@ -381,6 +382,17 @@ mod tests {
             "<p style='font-size:0'><a href='https://promo.example/a'>x ó c đ ĩ a online uy tín, nổ hũ đổi thưởng</a></p>",
         );
         assert!(hidden_spam(&p, &url()).is_some());
+    }
+
+    #[test]
+    fn hidden_spam_keywords_without_links() {
+        let p = page("<div style='display:none'>đá gà thomo, xóc đĩa trực tuyến</div>");
+        assert!(hidden_spam(&p, &url()).is_some());
+        let news = page(
+            "<p>Công an triệt phá nhóm đối tượng đánh bạc</p>\
+                         <div hidden>Triệt phá ổ nhóm đá gà thomo, xóc đĩa</div>",
+        );
+        assert_eq!(hidden_spam(&news, &url()), None);
     }
 
     #[test]
