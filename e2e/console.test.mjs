@@ -1,0 +1,194 @@
+// Browser end-to-end test of the Lá Chắn console.
+//
+// Starts the real `lachan serve` on a fresh data directory and a free port,
+// drives headless Debian Chromium through login, creating an agency and an
+// information system, the systems list and detail pages, the language
+// switch and logout, then stops the server.
+//
+// Run: cd e2e && npm install && node --test console.test.mjs
+// Env: LACHAN_BIN (default ../target/debug/lachan), CHROMIUM (default /usr/bin/chromium).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.LACHAN_BIN ?? path.resolve(here, "../target/debug/lachan");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const ADMIN_PW = "e2e-admin-password-1";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let server;
+let serverLog = "";
+let base;
+let context;
+let dataDir;
+let profileDir;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`lachan serve exited with ${server.exitCode}:\n${serverLog}`);
+    }
+    try {
+      const r = await fetch(url);
+      if (r.status === 200) return;
+      last = `status ${r.status}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not healthy after ${ms} ms (${last}):\n${serverLog}`);
+}
+
+before(async () => {
+  for (const [what, p] of [["lachan binary (LACHAN_BIN)", BIN], ["Chromium (CHROMIUM)", CHROMIUM]]) {
+    if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}`);
+  }
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lachan-e2e-data-"));
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "lachan-e2e-profile-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ["serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`], {
+    env: { ...process.env, LACHAN_ADMIN_PASSWORD: ADMIN_PW, RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout.on("data", (d) => (serverLog += d));
+  server.stderr.on("data", (d) => (serverLog += d));
+  await waitForHealth(`${base}/healthz`, 30_000);
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1366, height: 768 },
+  });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    const timer = setTimeout(() => server.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  for (const d of [dataDir, profileDir]) {
+    if (d) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("admin logs in, creates an agency and a system, sees it listed, switches language, logs out", { timeout: 120_000 }, async () => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+
+  // Anonymous visitors are sent to the login page, in Vietnamese.
+  await page.goto(`${base}/systems`);
+  assert.match(page.url(), /\/login\?next=%2Fsystems$/);
+  assert.equal(await page.getAttribute("html", "lang"), "vi");
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill("wrong-password");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  assert.match(await page.locator("#login-error").innerText(), /Sai tên đăng nhập/);
+  problems.length = 0; // the browser reports the 401 of the failed login
+
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill(ADMIN_PW);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${base}/systems`);
+  await page.locator('header nav a[href="/"]').click();
+  await page.waitForURL(`${base}/`);
+  await page.getByRole("heading", { name: "Tổng quan hệ thống thông tin" }).waitFor();
+
+  // Create an agency.
+  await page.locator('header nav a[href="/agencies"]').click();
+  await page.locator("#agency-create summary").click();
+  await page.getByLabel("Mã", { exact: true }).fill("XA-E2E");
+  await page.getByLabel("Tên", { exact: true }).fill("UBND xã Thử Nghiệm");
+  await page.getByLabel("Loại hình").selectOption("commune_ward");
+  await page.locator("#save-agency").click();
+  await page.waitForURL(`${base}/agencies?ok=created`);
+  assert.match(await page.locator("#agencies").innerText(), /XA-E2E\s+UBND xã Thử Nghiệm/);
+
+  // Create an information system under it.
+  await page.locator('header nav a[href="/systems"]').click();
+  await page.locator("#new-system").click();
+  await page.getByLabel("Mã hệ thống").fill("HTTT-E2E-01");
+  await page.getByLabel("Tên hệ thống").fill("Cổng dịch vụ công xã Thử Nghiệm");
+  await page.getByLabel("Cơ quan chủ quản").selectOption("XA-E2E");
+  await page.getByLabel("Cấp độ").selectOption("3");
+  await page.getByLabel("Trạng thái hồ sơ").selectOption("approved");
+  await page.getByLabel("Số quyết định phê duyệt").fill("15/QĐ-UBND");
+  await page.getByLabel(/Ngày phê duyệt/).fill("15/03/2024");
+  await page.getByLabel("Kết nối Cơ sở dữ liệu quốc gia về dân cư").check();
+  await page.locator("#save-system").click();
+  await page.waitForURL(`${base}/systems/HTTT-E2E-01?ok=created`);
+  await page.getByRole("heading", { name: "Cổng dịch vụ công xã Thử Nghiệm" }).waitFor();
+  const detail = await page.locator("dl.fields").innerText();
+  assert.match(detail, /15\/03\/2024/);
+  assert.match(detail, /Đã phê duyệt/);
+
+  // It is listed, and the filter finds it.
+  await page.locator('header nav a[href="/systems"]').click();
+  const rows = page.locator("#systems tbody tr");
+  assert.match(await rows.filter({ hasText: "HTTT-E2E-01" }).innerText(), /UBND xã Thử Nghiệm/);
+  await page.getByLabel("Tìm kiếm").fill("Thử Nghiệm");
+  await page.getByRole("button", { name: "Lọc", exact: true }).click();
+  await page.waitForURL(/\/systems\?q=/);
+  assert.equal(await rows.count(), 1);
+  await rows.getByRole("link", { name: "HTTT-E2E-01" }).click();
+  await page.waitForURL(`${base}/systems/HTTT-E2E-01`);
+
+  // Switch to English and back.
+  await page.locator("#lang-switch").click();
+  await page.locator('html[lang="en"]').waitFor({ state: "attached" });
+  assert.equal(page.url(), `${base}/systems/HTTT-E2E-01`);
+  assert.match(await page.locator("dl.fields").innerText(), /Approved/);
+  await page.locator('header nav a[href="/"]').click();
+  await page.waitForURL(`${base}/`);
+  assert.match(await page.locator("main").innerText(), /1\/1 approved/);
+  await page.locator("#lang-switch").click();
+  await page.locator('html[lang="vi"]').waitFor({ state: "attached" });
+  assert.match(await page.locator("main").innerText(), /1\/1 đã phê duyệt/);
+
+  // Log out; the console is closed again.
+  await page.locator("#logout").click();
+  await page.waitForURL(`${base}/login`);
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login$/);
+
+  assert.deepEqual(problems, [], "no script errors or CSP violations in the browser");
+});
