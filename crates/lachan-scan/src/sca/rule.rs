@@ -2,7 +2,7 @@
 //! `d` (directory), `p` (process), `c` (command) or `r` (Windows registry).
 
 use super::pattern::{Pattern, compile_regex};
-use regex::Regex;
+use regex::bytes::Regex;
 
 /// Which files of a directory a `d:` rule looks at.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ impl FileSelector {
     pub fn selects(&self, name: &str) -> bool {
         match self {
             Self::Name(n) => n == name,
-            Self::Regex(re) => re.is_match(name),
+            Self::Regex(re) => re.is_match(name.as_bytes()),
             Self::Invalid(_) => false,
         }
     }
