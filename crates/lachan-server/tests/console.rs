@@ -113,8 +113,8 @@ impl<'a> Client<'a> {
                 self.jar.insert(k.to_string(), val.to_string());
             }
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         Resp {
             status,
             headers,
@@ -598,4 +598,149 @@ async fn users_tokens_logout_and_static() {
     assert_eq!(r.location(), "/login");
     assert!(!c.jar.contains_key("lachan_session"));
     assert_eq!(c.get("/").await.location(), "/login");
+}
+
+impl Client<'_> {
+    /// A multipart upload of the import form.
+    async fn upload(&mut self, csrf: &str, kind: &str, name: &str, data: &str) -> Resp {
+        let boundary = "XyZlachanBoundary";
+        let mut body = String::new();
+        for (k, v) in [("_csrf", csrf), ("kind", kind)] {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{data}\r\n--{boundary}--\r\n"
+        ));
+        let c: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/import")
+            .header(header::COOKIE, c.join("; "))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let res = self.srv.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+#[tokio::test]
+async fn import_reports_rows_and_imports_all_or_nothing() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    let csrf = c.csrf().await;
+    let agencies = "code,name,kind\nXA-1,Xã Một,commune_ward\nXA-2,Xã Hai,commune_ward\n";
+    let r = c.upload(&csrf, "agencies", "agencies.csv", agencies).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Đã nhập: 2 mới"), "{}", r.body);
+
+    let bad = "code,name,agency_code,security_level\nHT-1,Một,XA-1,2\nHT-2,Hai,XA-2,7\n";
+    let r = c.upload(&csrf, "systems", "systems.csv", bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"import-errors\""), "{}", r.body);
+    assert!(
+        r.body.contains("<td class=\"num\">3</td>"),
+        "row 3 is named: {}",
+        r.body
+    );
+    assert!(
+        c.get("/systems")
+            .await
+            .body
+            .contains("Không có hệ thống nào phù hợp")
+    );
+
+    let good = "code,name,agency_code,security_level\nHT-1,Một,XA-1,2\nHT-2,Hai,XA-2,4\n";
+    let r = c.upload(&csrf, "systems", "systems.csv", good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(c.get("/systems").await.body.contains("HT-2"));
+    assert_eq!(
+        c.upload("forged", "systems", "s.csv", good).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let csv = c.get("/export/systems?format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("HT-1") && csv.body.contains("HT-2"));
+    let xlsx = c.get("/export/agencies?format=xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with("PK"), "an XLSX (zip) file");
+}
+
+#[tokio::test]
+async fn assets_and_contacts_are_added_and_removed() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    make_agency(&mut c, "XA-A", "Xã A").await;
+    assert_eq!(
+        make_system(&mut c, "HT-1", "XA-A", "3").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/systems/HT-1/assets",
+            &[
+                ("kind", "website"),
+                ("name", "Cổng TTĐT"),
+                ("address", "https://xa-a.gov.vn"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/systems/HT-1?ok=added", "{}", r.body);
+    let r = c
+        .post(
+            "/systems/HT-1/contacts",
+            &[
+                ("name", "Nguyễn Văn A"),
+                ("email", "a@xa-a.gov.vn"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/systems/HT-1?ok=added", "{}", r.body);
+    let bad = c
+        .post(
+            "/systems/HT-1/contacts",
+            &[("name", "B"), ("email", "nope"), ("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let d = c.get("/systems/HT-1").await;
+    assert!(d.body.contains("https://xa-a.gov.vn") && d.body.contains("Nguyễn Văn A"));
+    let marker = "/systems/HT-1/assets/";
+    let i = d.body.find(marker).unwrap() + marker.len();
+    let id: String = d.body[i..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let r = c
+        .post(
+            &format!("/systems/HT-1/assets/{id}/delete"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.location(), "/systems/HT-1?ok=deleted");
+    assert!(
+        !c.get("/systems/HT-1")
+            .await
+            .body
+            .contains("https://xa-a.gov.vn")
+    );
 }

@@ -504,7 +504,7 @@ mod tests {
         ];
         let mut checked = 0;
         for src in sources {
-            for marker in ["t(\"", "t(lang, \""] {
+            for marker in [".t(\"", " t(lang, \""] {
                 for (i, _) in src.match_indices(marker) {
                     let rest = &src[i + marker.len()..];
                     let Some(end) = rest.find('"') else { continue };
