@@ -744,3 +744,56 @@ async fn assets_and_contacts_are_added_and_removed() {
             .contains("https://xa-a.gov.vn")
     );
 }
+
+#[tokio::test]
+async fn auditor_reads_users_and_audit_but_changes_nothing() {
+    let srv = server(ServerConfig::default()).await;
+    let mut a = admin(&srv).await;
+    let csrf = a.csrf().await;
+    let r = a
+        .post(
+            "/users",
+            &[
+                ("username", "kiemtoan"),
+                ("password", "auditor-pw-1"),
+                ("role", "auditor"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let mut k = Client::new(&srv);
+    k.login("kiemtoan", "auditor-pw-1").await;
+    let csrf = k.get("/password").await.csrf();
+    let r = k
+        .post(
+            "/password",
+            &[
+                ("current_password", "auditor-pw-1"),
+                ("new_password", "auditor-own-pw-2"),
+                ("confirm_password", "auditor-own-pw-2"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/?ok=password");
+    let users = k.get("/users").await;
+    assert_eq!(users.status, StatusCode::OK);
+    assert!(users.body.contains("kiemtoan") && users.body.contains("admin"));
+    assert!(
+        !users.body.contains("action=\"/users\""),
+        "no create form for auditors"
+    );
+    assert!(
+        !users.body.contains("/reset\""),
+        "no reset buttons for auditors"
+    );
+    assert_eq!(k.get("/audit").await.status, StatusCode::OK);
+    assert!(!k.get("/systems").await.body.contains("id=\"new-system\""));
+    assert_eq!(k.get("/systems/new").await.status, StatusCode::FORBIDDEN);
+    let csrf = k.csrf().await;
+    let r = k.post("/users/admin/disable", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Không có quyền"));
+}
