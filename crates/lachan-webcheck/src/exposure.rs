@@ -78,8 +78,14 @@ pub fn listing_entries(body: &[u8]) -> Vec<String> {
             break;
         };
         let href = &t[start..start + end];
-        if !href.starts_with('?') && !href.ends_with('/') && !href.contains("://") {
-            out.push(href.rsplit('/').next().unwrap_or(href).to_string());
+        let name = href
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(href);
+        if !href.starts_with('?') && !href.contains("://") && !name.is_empty() && name != ".." {
+            let dir = if href.ends_with('/') { "/" } else { "" };
+            out.push(format!("{name}{dir}"));
         }
         offset = start + end;
         rest = &lower[offset..];
@@ -313,7 +319,10 @@ mod tests {
         assert!(!backup_like_name("bao-cao-kt-xh.pdf"));
         assert!(!backup_like_name("bieu-mau.zip"));
         let l = b"<a href=\"?C=N;O=D\">Name</a><a href=\"/\">Parent</a><a href=\"site.zip\">site.zip</a><a href=\"2025/\">";
-        assert_eq!(listing_entries(l), vec!["site.zip".to_string()]);
+        assert_eq!(
+            listing_entries(l),
+            vec!["site.zip".to_string(), "2025/".to_string()]
+        );
     }
 
     #[test]
