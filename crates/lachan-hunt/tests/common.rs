@@ -1,5 +1,6 @@
 //! Shared helpers for the corpus tests.
 
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -2,6 +2,8 @@
 //! (`tests/snapshots/evtx_detections.tsv`). Set `UPDATE_SNAPSHOTS=1` to rewrite it after
 //! a deliberate change, and review the diff.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -15,15 +17,32 @@ fn evtx_corpus_detections_match_snapshot() {
     let root = common::shared().join("corpus/evtx");
     let loaded = common::corpus_rules();
     let files = collect_files(std::slice::from_ref(&root)).unwrap();
-    assert_eq!(files.len(), 185, "expected the 185 EVTX files under {}", root.display());
-    let res = hunt(&loaded.detector, &loaded.rules, &files, &HuntOptions::default());
+    assert_eq!(
+        files.len(),
+        185,
+        "expected the 185 EVTX files under {}",
+        root.display()
+    );
+    let res = hunt(
+        &loaded.detector,
+        &loaded.rules,
+        &files,
+        &HuntOptions::default(),
+    );
     let failed: Vec<_> = res.files.iter().filter(|f| f.error.is_some()).collect();
     assert!(failed.is_empty(), "unreadable files: {failed:?}");
     let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for h in &res.hits {
-        let rel = h.file.strip_prefix(&root).unwrap_or(&h.file).display().to_string();
+        let rel = h
+            .file
+            .strip_prefix(&root)
+            .unwrap_or(&h.file)
+            .display()
+            .to_string();
         let r = &loaded.detector.rules()[h.rule];
-        *counts.entry((rel, r.id.clone(), r.title.clone())).or_default() += 1;
+        *counts
+            .entry((rel, r.id.clone(), r.title.clone()))
+            .or_default() += 1;
     }
     let mut text = String::new();
     for ((file, id, title), n) in &counts {
@@ -34,7 +53,10 @@ fn evtx_corpus_detections_match_snapshot() {
         "evtx corpus: {} events, {} detections, {} rules, {} files with hits",
         t.events, t.hits, t.rules_hit, t.files_with_hits
     );
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/evtx_detections.tsv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/evtx_detections.tsv"
+    );
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &text).unwrap();
         return;

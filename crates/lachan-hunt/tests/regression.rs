@@ -1,6 +1,8 @@
 //! SigmaHQ regression cases: every `info.yml` names a rule, an EVTX sample and the number
 //! of events the rule must match in it.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -37,14 +39,20 @@ struct Outcome {
 
 fn cases(root: &Path) -> Vec<(String, PathBuf, u64)> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
+    for e in walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if e.file_name() != "info.yml" {
             continue;
         }
         let text = std::fs::read_to_string(e.path()).unwrap();
         let info: Info = serde_saphyr::from_str(&text)
             .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
-        let Some(rule) = info.rule_metadata.first() else { continue };
+        let Some(rule) = info.rule_metadata.first() else {
+            continue;
+        };
         for c in info.regression_tests_info {
             let Some(count) = c.match_count else { continue };
             if c.kind != "evtx" {
@@ -63,7 +71,12 @@ fn sigmahq_regression_cases() {
     let loaded = common::corpus_rules();
     let det = &loaded.detector;
     let cases = cases(&root);
-    assert!(cases.len() >= 168, "only {} evtx cases found under {}", cases.len(), root.display());
+    assert!(
+        cases.len() >= 168,
+        "only {} evtx cases found under {}",
+        cases.len(),
+        root.display()
+    );
     let mut outcomes = Vec::new();
     for (rule, file, expected) in cases {
         let idx = det.rules().iter().position(|r| r.id == rule);
@@ -76,15 +89,32 @@ fn sigmahq_regression_cases() {
             })
             .unwrap_or_else(|e| panic!("{e}"));
         }
-        outcomes.push(Outcome { rule, file, expected, got });
+        outcomes.push(Outcome {
+            rule,
+            file,
+            expected,
+            got,
+        });
     }
     let detected = outcomes.iter().filter(|o| o.got > 0).count();
     let exact = outcomes.iter().filter(|o| o.got == o.expected).count();
     for o in outcomes.iter().filter(|o| o.got != o.expected) {
-        eprintln!("mismatch {} expected {} got {} ({})", o.rule, o.expected, o.got, o.file.display());
+        eprintln!(
+            "mismatch {} expected {} got {} ({})",
+            o.rule,
+            o.expected,
+            o.got,
+            o.file.display()
+        );
     }
-    eprintln!("regression: {} cases, {detected} detected, {exact} exact", outcomes.len());
-    assert!(detected >= MIN_DETECTED, "detected {detected} < {MIN_DETECTED}");
+    eprintln!(
+        "regression: {} cases, {detected} detected, {exact} exact",
+        outcomes.len()
+    );
+    assert!(
+        detected >= MIN_DETECTED,
+        "detected {detected} < {MIN_DETECTED}"
+    );
     assert!(exact >= MIN_EXACT, "exact {exact} < {MIN_EXACT}");
 }
 

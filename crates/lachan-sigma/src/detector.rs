@@ -25,6 +25,9 @@ pub struct Detection {
     pub result: EvaluationResult,
 }
 
+/// Channel (lower-case), event ids, field-map name, rules.
+type GroupMembers = (String, Vec<u32>, Option<String>, Vec<CompiledRule>);
+
 struct Group {
     event_ids: Vec<u32>,
     fieldmap: Option<HashMap<String, Vec<String>>>,
@@ -63,7 +66,7 @@ impl Detector {
     pub fn new(set: &RuleSet, mapping: &Mapping) -> Self {
         // (channel lower-case, event ids, field map) -> rules
         let mut keys: HashMap<(String, Vec<u32>, Option<String>), usize> = HashMap::new();
-        let mut members: Vec<(String, Vec<u32>, Option<String>, Vec<CompiledRule>)> = Vec::new();
+        let mut members: Vec<GroupMembers> = Vec::new();
         let mut unrouted_members: Vec<CompiledRule> = Vec::new();
         let mut rules = Vec::with_capacity(set.rules.len());
         let mut by_key = HashMap::new();
@@ -158,11 +161,10 @@ impl Detector {
         };
         for &gi in groups {
             let g = &self.groups[gi];
-            if !g.event_ids.is_empty()
-                && !event
-                    .event_id()
-                    .is_some_and(|id| g.event_ids.binary_search(&id).is_ok())
-            {
+            let id_ok = event
+                .event_id()
+                .is_some_and(|id| g.event_ids.binary_search(&id).is_ok());
+            if !g.event_ids.is_empty() && !id_ok {
                 continue;
             }
             let results = match &g.fieldmap {

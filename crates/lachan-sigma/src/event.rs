@@ -286,6 +286,7 @@ fn flatten_data(data: Map<String, Value>, out: &mut Map<String, Value>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -2,6 +2,8 @@
 //! operators and precedence. Each case compiles a small rule and checks events that must
 //! and must not match.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use lachan_sigma::{Detector, LogEvent, Mapping, RuleSet, Status};
@@ -13,7 +15,12 @@ fn detector(detection: &str) -> Detector {
         "title: t\nid: 00000000-0000-0000-0000-000000000001\nlogsource:\n  product: test\nlevel: high\ndetection:\n{detection}\n"
     );
     let set = RuleSet::from_yaml(&yaml, Path::new("t.yml"));
-    assert_eq!(set.rules.len(), 1, "rule did not compile: {:?}\n{yaml}", set.reports);
+    assert_eq!(
+        set.rules.len(),
+        1,
+        "rule did not compile: {:?}\n{yaml}",
+        set.reports
+    );
     Detector::new(&set, &Mapping::builtin().unwrap())
 }
 
@@ -25,7 +32,11 @@ fn hits(d: &Detector, ev: Value) -> bool {
 fn check(detection: &str, cases: &[(Value, bool)]) {
     let d = detector(detection);
     for (ev, want) in cases {
-        assert_eq!(hits(&d, ev.clone()), *want, "detection:\n{detection}\nevent: {ev}");
+        assert_eq!(
+            hits(&d, ev.clone()),
+            *want,
+            "detection:\n{detection}\nevent: {ev}"
+        );
     }
 }
 
@@ -75,7 +86,11 @@ fn wildcards_escapes_and_case() {
 fn null_and_empty_values() {
     check(
         "  sel:\n    f: null\n  condition: sel",
-        &[(json!({"g": 1}), true), (json!({"f": null}), true), (json!({"f": "x"}), false)],
+        &[
+            (json!({"g": 1}), true),
+            (json!({"f": null}), true),
+            (json!({"f": "x"}), false),
+        ],
     );
     check(
         "  sel:\n    f: ''\n  condition: sel",
@@ -109,11 +124,17 @@ fn string_modifiers() {
     );
     check(
         "  sel:\n    f|startswith: 'pre'\n  condition: sel",
-        &[(json!({"f": "PREfix"}), true), (json!({"f": "xpre"}), false)],
+        &[
+            (json!({"f": "PREfix"}), true),
+            (json!({"f": "xpre"}), false),
+        ],
     );
     check(
         "  sel:\n    f|endswith: '.exe'\n  condition: sel",
-        &[(json!({"f": "C:\\a.EXE"}), true), (json!({"f": "a.exe.txt"}), false)],
+        &[
+            (json!({"f": "C:\\a.EXE"}), true),
+            (json!({"f": "a.exe.txt"}), false),
+        ],
     );
     check(
         "  sel:\n    f|contains|all:\n      - a1\n      - b2\n  condition: sel",
@@ -148,7 +169,11 @@ fn windash() {
 fn regex_and_flags() {
     check(
         "  sel:\n    f|re: '^a.c$'\n  condition: sel",
-        &[(json!({"f": "abc"}), true), (json!({"f": "ABC"}), false), (json!({"f": "abcd"}), false)],
+        &[
+            (json!({"f": "abc"}), true),
+            (json!({"f": "ABC"}), false),
+            (json!({"f": "abcd"}), false),
+        ],
     );
     check(
         "  sel:\n    f|re|i: '^a.c$'\n  condition: sel",
@@ -156,7 +181,10 @@ fn regex_and_flags() {
     );
     check(
         "  sel:\n    f|re|m: '^b$'\n  condition: sel",
-        &[(json!({"f": "a\nb\nc"}), true), (json!({"f": "a b"}), false)],
+        &[
+            (json!({"f": "a\nb\nc"}), true),
+            (json!({"f": "a b"}), false),
+        ],
     );
     check(
         "  sel:\n    f|re|s: 'a.b'\n  condition: sel",
@@ -173,7 +201,10 @@ fn base64_family() {
     // base64("secret") = c2VjcmV0
     check(
         "  sel:\n    f|base64: 'secret'\n  condition: sel",
-        &[(json!({"f": "c2VjcmV0"}), true), (json!({"f": "secret"}), false)],
+        &[
+            (json!({"f": "c2VjcmV0"}), true),
+            (json!({"f": "secret"}), false),
+        ],
     );
     // base64offset where the value ends the encoded text (offsets 0, 1, 2).
     check(
@@ -188,7 +219,10 @@ fn base64_family() {
     // utf16le + base64: "ab" -> 61 00 62 00 -> YQBiAA==
     check(
         "  sel:\n    f|utf16le|base64: 'ab'\n  condition: sel",
-        &[(json!({"f": "YQBiAA=="}), true), (json!({"f": "YWI="}), false)],
+        &[
+            (json!({"f": "YQBiAA=="}), true),
+            (json!({"f": "YWI="}), false),
+        ],
     );
     check(
         "  sel:\n    f|wide|base64offset|contains: 'ab'\n  condition: sel",
@@ -225,14 +259,31 @@ fn base64offset_followed_by_more_data() {
 fn numeric_comparisons() {
     check(
         "  sel:\n    n|gt: 10\n  condition: sel",
-        &[(json!({"n": 11}), true), (json!({"n": 10}), false), (json!({"n": "12"}), true)],
+        &[
+            (json!({"n": 11}), true),
+            (json!({"n": 10}), false),
+            (json!({"n": "12"}), true),
+        ],
     );
-    check("  sel:\n    n|gte: 10\n  condition: sel", &[(json!({"n": 10}), true), (json!({"n": 9}), false)]);
-    check("  sel:\n    n|lt: 10\n  condition: sel", &[(json!({"n": 9}), true), (json!({"n": 10}), false)]);
-    check("  sel:\n    n|lte: 10\n  condition: sel", &[(json!({"n": 10}), true), (json!({"n": 11}), false)]);
+    check(
+        "  sel:\n    n|gte: 10\n  condition: sel",
+        &[(json!({"n": 10}), true), (json!({"n": 9}), false)],
+    );
+    check(
+        "  sel:\n    n|lt: 10\n  condition: sel",
+        &[(json!({"n": 9}), true), (json!({"n": 10}), false)],
+    );
+    check(
+        "  sel:\n    n|lte: 10\n  condition: sel",
+        &[(json!({"n": 10}), true), (json!({"n": 11}), false)],
+    );
     check(
         "  sel:\n    EventID: 4624\n  condition: sel",
-        &[(json!({"EventID": 4624}), true), (json!({"EventID": "4624"}), true), (json!({"EventID": 4625}), false)],
+        &[
+            (json!({"EventID": 4624}), true),
+            (json!({"EventID": "4624"}), true),
+            (json!({"EventID": 4625}), false),
+        ],
     );
 }
 
@@ -257,11 +308,17 @@ fn cidr_exists_fieldref_expand() {
     );
     check(
         "  sel:\n    a|fieldref: b\n  condition: sel",
-        &[(json!({"a": "x", "b": "x"}), true), (json!({"a": "x", "b": "y"}), false)],
+        &[
+            (json!({"a": "x", "b": "x"}), true),
+            (json!({"a": "x", "b": "y"}), false),
+        ],
     );
     check(
         "  sel:\n    a|fieldref|endswith: b\n  condition: sel",
-        &[(json!({"a": "C:\\x\\tool.exe", "b": "tool.exe"}), true), (json!({"a": "x", "b": "y"}), false)],
+        &[
+            (json!({"a": "C:\\x\\tool.exe", "b": "tool.exe"}), true),
+            (json!({"a": "x", "b": "y"}), false),
+        ],
     );
 }
 
@@ -307,7 +364,10 @@ fn quantifiers() {
     );
     check(
         &format!("{det}  condition: all of sel_*"),
-        &[(json!({"x": 1, "y": 1}), true), (json!({"x": 1, "z": 1}), false)],
+        &[
+            (json!({"x": 1, "y": 1}), true),
+            (json!({"x": 1, "z": 1}), false),
+        ],
     );
     check(
         &format!("{det}  condition: any of them"),
@@ -315,7 +375,10 @@ fn quantifiers() {
     );
     check(
         &format!("{det}  condition: all of them"),
-        &[(json!({"x": 1, "y": 1, "z": 1}), true), (json!({"x": 1, "y": 1}), false)],
+        &[
+            (json!({"x": 1, "y": 1, "z": 1}), true),
+            (json!({"x": 1, "y": 1}), false),
+        ],
     );
     check(
         &format!("{det}  condition: 1 of sel_* and not other"),
@@ -331,7 +394,10 @@ fn multi_document_and_global_action() {
     let d = Detector::new(&set, &Mapping::builtin().unwrap());
     let got = d.detect(&LogEvent::from_json(json!({"a": 1, "c": 1})));
     assert_eq!(got.len(), 1);
-    assert_eq!(d.rules()[got[0].rule].id, "00000000-0000-0000-0000-00000000000b");
+    assert_eq!(
+        d.rules()[got[0].rule].id,
+        "00000000-0000-0000-0000-00000000000b"
+    );
 }
 
 #[test]
@@ -344,12 +410,25 @@ fn errors_name_file_rule_and_reason() {
         "title: t\nid: r1\nlogsource: {product: test}\ndetection:\n  sel:\n    a: 1\n  condition: sel and nope\n",
         Path::new("m.yml"),
     );
-    assert_ne!(missing.reports[0].status, Status::Ok, "{:?}", missing.reports);
-    assert!(missing.reports[0].reason.contains("nope"), "{:?}", missing.reports);
+    assert_ne!(
+        missing.reports[0].status,
+        Status::Ok,
+        "{:?}",
+        missing.reports
+    );
+    assert!(
+        missing.reports[0].reason.contains("nope"),
+        "{:?}",
+        missing.reports
+    );
     let modifier = RuleSet::from_yaml(
         "title: t\nid: r2\nlogsource: {product: test}\ndetection:\n  sel:\n    a|frobnicate: 1\n  condition: sel\n",
         Path::new("x.yml"),
     );
     assert_ne!(modifier.reports[0].status, Status::Ok);
-    assert!(modifier.reports[0].reason.contains("frobnicate"), "{:?}", modifier.reports);
+    assert!(
+        modifier.reports[0].reason.contains("frobnicate"),
+        "{:?}",
+        modifier.reports
+    );
 }

@@ -132,6 +132,7 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -202,6 +202,7 @@ fn parse_leading_time(s: &str, year: i16) -> (Option<jiff::Timestamp>, &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
