@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use std::sync::{Mutex, OnceLock};
+
 use rayon::prelude::*;
 use rsigma_eval::{CompiledRule, Engine, EvaluationResult, MappedEvent};
 
@@ -28,10 +30,27 @@ pub struct Detection {
 /// Channel (lower-case), event ids, field-map name, rules.
 type GroupMembers = (String, Vec<u32>, Option<String>, Vec<CompiledRule>);
 
+/// Rules of one route. The engine (indexes, automata) is built on first use, so rules
+/// for inputs a hunt never sees cost neither time nor memory.
 struct Group {
     event_ids: Vec<u32>,
     fieldmap: Option<HashMap<String, Vec<String>>>,
-    engine: Engine,
+    pending: Mutex<Vec<CompiledRule>>,
+    engine: OnceLock<Engine>,
+}
+
+impl Group {
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            let rules = match self.pending.lock() {
+                Ok(mut p) => std::mem::take(&mut *p),
+                Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+            };
+            let mut engine = Engine::new();
+            engine.extend_compiled_rules(rules);
+            engine
+        })
+    }
 }
 
 /// Routed, compiled rules.
@@ -62,7 +81,7 @@ fn rule_key(id: &str, title: &str) -> String {
 }
 
 impl Detector {
-    /// Route and compile the rules of `set` with `mapping`. Engines are built in parallel.
+    /// Route and compile the rules of `set` with `mapping`. Engines are built on first use (see [`Detector::warm_up`]).
     pub fn new(set: &RuleSet, mapping: &Mapping) -> Self {
         // (channel lower-case, event ids, field map) -> rules
         let mut keys: HashMap<(String, Vec<u32>, Option<String>), usize> = HashMap::new();
@@ -97,17 +116,17 @@ impl Detector {
         let unrouted_slot = (!unrouted_members.is_empty()).then_some(members.len());
         members.push((String::new(), Vec::new(), None, unrouted_members));
         let built: Vec<(String, Group)> = members
-            .into_par_iter()
+            .into_iter()
             .map(|(channel, event_ids, fields, compiled)| {
-                let mut engine = Engine::new();
-                engine.extend_compiled_rules(compiled);
                 let fieldmap = fields.and_then(|f| mapping.fieldmap(&f).cloned());
+                let pending = Mutex::new(compiled);
                 (
                     channel,
                     Group {
                         event_ids,
                         fieldmap,
-                        engine,
+                        pending,
+                        engine: OnceLock::new(),
                     },
                 )
             })
@@ -128,6 +147,14 @@ impl Detector {
             unrouted: unrouted_slot,
             unrouted_rules,
         }
+    }
+
+    /// Build every group's engine now (in parallel) instead of on first use, so the first
+    /// events of a live stream do not wait for compilation.
+    pub fn warm_up(&self) {
+        self.groups.par_iter().for_each(|g| {
+            g.engine();
+        });
     }
 
     /// Metadata of every loaded rule; [`Detection::rule`] indexes into it.
@@ -168,8 +195,8 @@ impl Detector {
                 continue;
             }
             let results = match &g.fieldmap {
-                Some(map) => g.engine.evaluate(&MappedEvent::new(event, map)),
-                None => g.engine.evaluate(event),
+                Some(map) => g.engine().evaluate(&MappedEvent::new(event, map)),
+                None => g.engine().evaluate(event),
             };
             for r in results {
                 self.push(r, &mut out);

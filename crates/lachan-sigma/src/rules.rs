@@ -298,6 +298,22 @@ impl RuleSet {
         }
     }
 
+    /// Drop the detection rules that no correlation rule refers to. Call it once a
+    /// [`crate::Detector`] has been built from this set: the detector keeps its own copy,
+    /// and the correlator needs only the referenced rules. Reports are kept.
+    pub fn release_detection_rules(&mut self) {
+        let wanted: std::collections::HashSet<String> = self
+            .correlations
+            .iter()
+            .flat_map(|(_, c)| c.rules.iter().cloned())
+            .collect();
+        self.rules.retain(|r| {
+            wanted.contains(&r.meta.id)
+                || r.parsed.name.as_ref().is_some_and(|n| wanted.contains(n))
+        });
+        self.rules.shrink_to_fit();
+    }
+
     /// Number of reports per status: (ok, unsupported, error).
     pub fn counts(&self) -> (usize, usize, usize) {
         let n = |s| self.reports.iter().filter(|r| r.status == s).count();

@@ -70,8 +70,9 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         progress: !args.no_progress,
     };
     let files = input::collect_files(&args.paths)?;
-    let rules = RuleSet::load_dir(&args.rules)?;
+    let mut rules = RuleSet::load_dir(&args.rules)?;
     let det = Detector::new(&rules, &mapping);
+    rules.release_detection_rules();
     let mut err = std::io::stderr().lock();
     output::write_rule_summary(&mut err, &rules, &det)?;
     let res = lachan_hunt::hunt(&det, &rules, &files, &opts);
