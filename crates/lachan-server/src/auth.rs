@@ -5,9 +5,9 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -42,7 +42,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 pub async fn verify_password(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -61,7 +65,10 @@ pub fn check_password_policy(username: &str, password: &str) -> Result<(), AppEr
         return Err(AppError::invalid("password", "is too long"));
     }
     if password.eq_ignore_ascii_case(username) {
-        return Err(AppError::invalid("password", "must differ from the username"));
+        return Err(AppError::invalid(
+            "password",
+            "must differ from the username",
+        ));
     }
     Ok(())
 }
@@ -70,7 +77,10 @@ pub fn check_password_policy(username: &str, password: &str) -> Result<(), AppEr
 pub fn random_token(prefix: &str) -> String {
     let mut b = [0u8; 32];
     rand::rng().fill_bytes(&mut b);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+    )
 }
 
 /// What is stored instead of a token.
@@ -216,7 +226,11 @@ pub async fn principal_from_bearer(
     }
     if token.starts_with("lcs_") {
         let p = principal_from_session(state, token, ip).await?;
-        return Ok(p.filter(|p| p.session.as_ref().is_some_and(|s| s.kind == SessionKind::ApiLogin)));
+        return Ok(p.filter(|p| {
+            p.session
+                .as_ref()
+                .is_some_and(|s| s.kind == SessionKind::ApiLogin)
+        }));
     }
     let Some(t) = state.store.api_token_by_hash(&token_hash(token)).await? else {
         return Ok(None);
@@ -228,7 +242,10 @@ pub async fn principal_from_bearer(
         return Ok(None);
     }
     let now = rfc(datefmt::now_utc());
-    if t.last_used_at.as_deref().is_none_or(|l| l[..16.min(l.len())] != now[..16]) {
+    if t.last_used_at
+        .as_deref()
+        .is_none_or(|l| l[..16.min(l.len())] != now[..16])
+    {
         state.store.touch_api_token(t.id, &now).await?;
     }
     let scope = scope_for(state, &user).await?;
@@ -250,7 +267,11 @@ pub async fn principal_from_cookie(
         return Ok(None);
     };
     let p = principal_from_session(state, &token, ip).await?;
-    Ok(p.filter(|p| p.session.as_ref().is_some_and(|s| s.kind == SessionKind::Console)))
+    Ok(p.filter(|p| {
+        p.session
+            .as_ref()
+            .is_some_and(|s| s.kind == SessionKind::Console)
+    }))
 }
 
 /// API authentication: `Authorization: Bearer …` only (no cookies, so
@@ -335,7 +356,10 @@ pub async fn authenticate(
         note_ip_failure(state, ip);
         let lock = (user.failed_logins + 1 >= state.config.lockout_threshold)
             .then(|| later(state.config.lockout_duration));
-        state.store.record_login_failure(&ctx, user.id, lock).await?;
+        state
+            .store
+            .record_login_failure(&ctx, user.id, lock)
+            .await?;
         return Err(AppError::BadCredentials);
     }
     if user.disabled {
@@ -346,8 +370,7 @@ pub async fn authenticate(
 }
 
 /// argon2id hash of a random string, used to equalise timing for unknown users.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0J3mVqJk3m2v0c1l1uTzYy7o1B6oJQfJ6oYwQyq1m3s";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0J3mVqJk3m2v0c1l1uTzYy7o1B6oJQfJ6oYwQyq1m3s";
 
 /// Open a session for `user`; returns the token to hand to the client.
 pub async fn open_session(
@@ -378,7 +401,11 @@ pub async fn open_session(
 
 /// The `Set-Cookie` value for a console session.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         state.config.session_max.as_secs()
@@ -386,8 +413,17 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
 }
 
 pub fn clear_cookie(state: &AppState) -> String {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+/// SHA-256 of a byte string, hex (for evidence and audit summaries).
+pub fn token_hash_bytes(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
 }
 
 #[cfg(test)]
@@ -417,7 +453,10 @@ mod tests {
     #[test]
     fn cookies_parse() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; lachan_session=xyz; b=2".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; lachan_session=xyz; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("xyz"));
         assert_eq!(cookie(&h, "c"), None);
     }
@@ -428,9 +467,4 @@ mod tests {
         assert!(check_password_policy("longusername", "LongUsername").is_err());
         assert!(check_password_policy("bob", "a good passphrase").is_ok());
     }
-}
-
-/// SHA-256 of a byte string, hex (for evidence and audit summaries).
-pub fn token_hash_bytes(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
 }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod console;
 mod error;
+pub mod seed;
 pub mod service;
 mod state;
 pub mod tls;
@@ -72,7 +73,12 @@ pub async fn serve(
     let sweeper = tokio::spawn(state::sweep_sessions(state.clone()));
     let make = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let res = match tls {
-        Some(cfg) => axum_server::bind_rustls(addr, cfg).handle(handle).serve(make).await,
+        Some(cfg) => {
+            axum_server::bind_rustls(addr, cfg)
+                .handle(handle)
+                .serve(make)
+                .await
+        }
         None => axum_server::bind(addr).handle(handle).serve(make).await,
     };
     sweeper.abort();

@@ -80,7 +80,10 @@ impl SystemFilter {
         let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
         let limit = self.limit.unwrap_or(default_limit);
         if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(AppError::invalid("limit", format!("must be 1 to {MAX_PAGE}")));
+            return Err(AppError::invalid(
+                "limit",
+                format!("must be 1 to {MAX_PAGE}"),
+            ));
         }
         let offset = match (self.offset, self.page) {
             (Some(o), _) if o >= 0 => o,
@@ -203,13 +206,23 @@ pub async fn system_parts(
     Ok((s, assets, contacts))
 }
 
-pub async fn add_asset(st: &AppState, p: &Principal, code: &str, a: NewAsset) -> Result<Asset, AppError> {
+pub async fn add_asset(
+    st: &AppState,
+    p: &Principal,
+    code: &str,
+    a: NewAsset,
+) -> Result<Asset, AppError> {
     p.require(Action::WriteSystems)?;
     get_system(st, p, code).await?;
     Ok(st.store.add_asset(&p.ctx(), code, a).await?)
 }
 
-pub async fn delete_asset(st: &AppState, p: &Principal, code: &str, id: i64) -> Result<(), AppError> {
+pub async fn delete_asset(
+    st: &AppState,
+    p: &Principal,
+    code: &str,
+    id: i64,
+) -> Result<(), AppError> {
     p.require(Action::WriteSystems)?;
     get_system(st, p, code).await?;
     Ok(st.store.delete_asset(&p.ctx(), code, id).await?)
@@ -226,7 +239,12 @@ pub async fn add_contact(
     Ok(st.store.add_contact(&p.ctx(), code, c).await?)
 }
 
-pub async fn delete_contact(st: &AppState, p: &Principal, code: &str, id: i64) -> Result<(), AppError> {
+pub async fn delete_contact(
+    st: &AppState,
+    p: &Principal,
+    code: &str,
+    id: i64,
+) -> Result<(), AppError> {
     p.require(Action::WriteSystems)?;
     get_system(st, p, code).await?;
     Ok(st.store.delete_contact(&p.ctx(), code, id).await?)
@@ -274,7 +292,9 @@ pub async fn import(
 ) -> Result<ImportSummary, AppError> {
     p.require(Action::ImportRegistry)?;
     let format = SheetFormat::detect(file_name, bytes);
-    let source = json!({"file": file_name, "bytes": bytes.len(), "sha256": auth::token_hash_bytes(bytes)}).to_string();
+    let source =
+        json!({"file": file_name, "bytes": bytes.len(), "sha256": auth::token_hash_bytes(bytes)})
+            .to_string();
     match kind {
         SheetKind::Agencies => {
             p.require(Action::WriteAgencies)?;
@@ -286,7 +306,10 @@ pub async fn import(
             p.require(Action::WriteSystems)?;
             let rows = lachan_sheets::parse_systems(bytes, format).map_err(import_error)?;
             let rows = rows.into_iter().map(|r| (r.row, r.value)).collect();
-            Ok(st.store.import_systems(&p.ctx(), &p.scope, rows, &source).await?)
+            Ok(st
+                .store
+                .import_systems(&p.ctx(), &p.scope, rows, &source)
+                .await?)
         }
     }
 }
@@ -304,7 +327,10 @@ pub async fn export(
             lachan_sheets::export_agencies(&a, format)
         }
         SheetKind::Systems => {
-            let s = st.store.list_systems(&SystemQuery::all(p.scope.clone())).await?;
+            let s = st
+                .store
+                .list_systems(&SystemQuery::all(p.scope.clone()))
+                .await?;
             lachan_sheets::export_systems(&s.items, format)
         }
     }
@@ -331,10 +357,17 @@ pub async fn dashboard(st: &AppState, p: &Principal) -> Result<Dashboard, AppErr
     Ok(st.store.dashboard(&p.scope).await?)
 }
 
-pub async fn audit_log(st: &AppState, p: &Principal, q: &AuditQuery) -> Result<Page<AuditRecord>, AppError> {
+pub async fn audit_log(
+    st: &AppState,
+    p: &Principal,
+    q: &AuditQuery,
+) -> Result<Page<AuditRecord>, AppError> {
     p.require(Action::ReadAudit)?;
     if !(1..=MAX_PAGE).contains(&q.limit) {
-        return Err(AppError::invalid("limit", format!("must be 1 to {MAX_PAGE}")));
+        return Err(AppError::invalid(
+            "limit",
+            format!("must be 1 to {MAX_PAGE}"),
+        ));
     }
     Ok(st.store.list_audit(q).await?)
 }
@@ -360,7 +393,10 @@ pub async fn list_users(st: &AppState, p: &Principal) -> Result<Vec<User>, AppEr
 pub async fn create_user(st: &AppState, p: &Principal, u: CreateUser) -> Result<User, AppError> {
     p.require(Action::ManageUsers)?;
     let role = Role::parse(&u.role).ok_or_else(|| {
-        AppError::invalid("role", "must be one of admin, analyst, agency_officer, auditor")
+        AppError::invalid(
+            "role",
+            "must be one of admin, analyst, agency_officer, auditor",
+        )
     })?;
     auth::check_password_policy(&u.username, &u.password)?;
     // For roles other than agency_officer an agency is kept as information only.
@@ -400,7 +436,9 @@ pub async fn set_user_disabled(
 ) -> Result<(), AppError> {
     let u = target_user(st, p, username).await?;
     if disabled && u.id == p.user.id {
-        return Err(AppError::Conflict("you cannot disable your own account".into()));
+        return Err(AppError::Conflict(
+            "you cannot disable your own account".into(),
+        ));
     }
     Ok(st.store.set_user_disabled(&p.ctx(), u.id, disabled).await?)
 }
@@ -443,10 +481,16 @@ pub async fn change_own_password(
     }
     auth::check_password_policy(&p.user.username, new)?;
     if current == new {
-        return Err(AppError::invalid("new_password", "must differ from the current password"));
+        return Err(AppError::invalid(
+            "new_password",
+            "must differ from the current password",
+        ));
     }
     let hash = auth::hash_password(new.to_string()).await?;
-    Ok(st.store.set_password(&p.ctx(), p.user.id, &hash, false).await?)
+    Ok(st
+        .store
+        .set_password(&p.ctx(), p.user.id, &hash, false)
+        .await?)
 }
 
 // ---------- API tokens ----------
@@ -457,7 +501,11 @@ pub async fn list_tokens(st: &AppState, p: &Principal) -> Result<Vec<ApiToken>, 
 }
 
 /// Returns the stored record and the token itself (shown once).
-pub async fn create_token(st: &AppState, p: &Principal, name: &str) -> Result<(ApiToken, String), AppError> {
+pub async fn create_token(
+    st: &AppState,
+    p: &Principal,
+    name: &str,
+) -> Result<(ApiToken, String), AppError> {
     p.require(Action::ManageOwnTokens)?;
     let token = auth::random_token("lct_");
     let t = st

@@ -34,18 +34,32 @@ pub async fn from_files(cert: &Path, key: &Path) -> Result<RustlsConfig, TlsErro
 
 /// Use `DATA/tls/self-signed.{crt,key}`, generating them on first use for
 /// `localhost`, `127.0.0.1`, `::1` and the given extra names.
-pub async fn self_signed(data_dir: &Path, names: &[String]) -> Result<(RustlsConfig, PathBuf), TlsError> {
+pub async fn self_signed(
+    data_dir: &Path,
+    names: &[String],
+) -> Result<(RustlsConfig, PathBuf), TlsError> {
     let dir = data_dir.join("tls");
     let cert = dir.join("self-signed.crt");
     let key = dir.join("self-signed.key");
     if !(cert.is_file() && key.is_file()) {
         let mut sans = vec!["localhost".to_string(), "127.0.0.1".into(), "::1".into()];
         sans.extend(names.iter().cloned());
-        let ck = rcgen::generate_simple_self_signed(sans).map_err(|e| TlsError::Generate(e.to_string()))?;
-        std::fs::create_dir_all(&dir).map_err(|source| TlsError::Write { path: dir.clone(), source })?;
-        std::fs::write(&cert, ck.cert.pem()).map_err(|source| TlsError::Write { path: cert.clone(), source })?;
-        write_private(&key, ck.signing_key.serialize_pem().as_bytes())
-            .map_err(|source| TlsError::Write { path: key.clone(), source })?;
+        let ck = rcgen::generate_simple_self_signed(sans)
+            .map_err(|e| TlsError::Generate(e.to_string()))?;
+        std::fs::create_dir_all(&dir).map_err(|source| TlsError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        std::fs::write(&cert, ck.cert.pem()).map_err(|source| TlsError::Write {
+            path: cert.clone(),
+            source,
+        })?;
+        write_private(&key, ck.signing_key.serialize_pem().as_bytes()).map_err(|source| {
+            TlsError::Write {
+                path: key.clone(),
+                source,
+            }
+        })?;
     }
     Ok((from_files(&cert, &key).await?, cert))
 }

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use lachan_store::{AuditQuery, SessionKind, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -111,7 +111,10 @@ pub async fn create_token(
     ApiJson(b): ApiJson<TokenBody>,
 ) -> Result<impl IntoResponse, AppError> {
     let (t, token) = service::create_token(&st, &p, &b.name).await?;
-    Ok((StatusCode::CREATED, Json(json!({"token": token, "record": t}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "record": t})),
+    ))
 }
 
 pub async fn revoke_token(

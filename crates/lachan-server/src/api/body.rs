@@ -1,8 +1,8 @@
 //! A JSON body extractor whose rejections use the API's error shape:
 //! a syntax error is 400, a missing or mistyped field is 422 naming it.
 
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
 use crate::AppError;

@@ -22,30 +22,57 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/auth/logout", post(accounts::logout))
         .route("/me", get(accounts::me))
         .route("/me/password", post(accounts::change_password))
-        .route("/tokens", get(accounts::list_tokens).post(accounts::create_token))
+        .route(
+            "/tokens",
+            get(accounts::list_tokens).post(accounts::create_token),
+        )
         .route("/tokens/{id}", delete(accounts::revoke_token))
-        .route("/users", get(accounts::list_users).post(accounts::create_user))
+        .route(
+            "/users",
+            get(accounts::list_users).post(accounts::create_user),
+        )
         .route("/users/{username}/disable", post(accounts::disable_user))
         .route("/users/{username}/enable", post(accounts::enable_user))
         .route("/users/{username}/unlock", post(accounts::unlock_user))
-        .route("/users/{username}/reset-password", post(accounts::reset_password))
+        .route(
+            "/users/{username}/reset-password",
+            post(accounts::reset_password),
+        )
         .route("/audit", get(accounts::audit_log))
-        .route("/agencies", get(registry::list_agencies).post(registry::create_agency))
-        .route("/agencies/{code}", get(registry::get_agency).put(registry::update_agency))
-        .route("/systems", get(registry::list_systems).post(registry::create_system))
+        .route(
+            "/agencies",
+            get(registry::list_agencies).post(registry::create_agency),
+        )
+        .route(
+            "/agencies/{code}",
+            get(registry::get_agency).put(registry::update_agency),
+        )
+        .route(
+            "/systems",
+            get(registry::list_systems).post(registry::create_system),
+        )
         .route(
             "/systems/{code}",
             get(registry::get_system)
                 .put(registry::update_system)
                 .delete(registry::delete_system),
         )
-        .route("/systems/{code}/assets", get(registry::list_assets).post(registry::add_asset))
-        .route("/systems/{code}/assets/{id}", delete(registry::delete_asset))
+        .route(
+            "/systems/{code}/assets",
+            get(registry::list_assets).post(registry::add_asset),
+        )
+        .route(
+            "/systems/{code}/assets/{id}",
+            delete(registry::delete_asset),
+        )
         .route(
             "/systems/{code}/contacts",
             get(registry::list_contacts).post(registry::add_contact),
         )
-        .route("/systems/{code}/contacts/{id}", delete(registry::delete_contact))
+        .route(
+            "/systems/{code}/contacts/{id}",
+            delete(registry::delete_contact),
+        )
         .route("/import/{kind}", post(registry::import))
         .route("/export/{kind}", get(registry::export))
         .route("/regimes", get(registry::regimes))

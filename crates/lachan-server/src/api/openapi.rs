@@ -72,7 +72,12 @@ pub fn build() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter(|s| s.starts_with('{'))
-            .flat_map(|s| path_param(s.trim_matches(['{', '}'])).as_array().cloned().unwrap_or_default())
+            .flat_map(|s| {
+                path_param(s.trim_matches(['{', '}']))
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .collect();
         if !params.is_empty() {
             o["parameters"] = Value::Array(params);
@@ -83,48 +88,187 @@ pub fn build() -> Value {
     let mut login = op("Log in; returns a bearer token", "200", Some("Login"));
     login["security"] = json!([]);
     add("post", "/auth/login", login);
-    add("post", "/auth/logout", op("End the login token's session", "204", None));
+    add(
+        "post",
+        "/auth/logout",
+        op("End the login token's session", "204", None),
+    );
     add("get", "/me", op("The caller", "200", None));
-    add("post", "/me/password", op("Change own password", "204", Some("PasswordChange")));
+    add(
+        "post",
+        "/me/password",
+        op("Change own password", "204", Some("PasswordChange")),
+    );
     add("get", "/tokens", op("Own API tokens", "200", None));
-    add("post", "/tokens", op("Create an API token (shown once)", "201", Some("TokenCreate")));
-    add("delete", "/tokens/{id}", op("Revoke an API token", "204", None));
-    add("get", "/users", op("List users (admin, auditor)", "200", None));
-    add("post", "/users", op("Create a user (admin); must change password at first console login", "201", Some("UserCreate")));
-    add("post", "/users/{username}/disable", op("Disable a user and end their sessions", "204", None));
-    add("post", "/users/{username}/enable", op("Enable a user", "204", None));
-    add("post", "/users/{username}/unlock", op("Clear a lockout", "204", None));
-    add("post", "/users/{username}/reset-password", op("Set a temporary password", "200", None));
+    add(
+        "post",
+        "/tokens",
+        op(
+            "Create an API token (shown once)",
+            "201",
+            Some("TokenCreate"),
+        ),
+    );
+    add(
+        "delete",
+        "/tokens/{id}",
+        op("Revoke an API token", "204", None),
+    );
+    add(
+        "get",
+        "/users",
+        op("List users (admin, auditor)", "200", None),
+    );
+    add(
+        "post",
+        "/users",
+        op(
+            "Create a user (admin); must change password at first console login",
+            "201",
+            Some("UserCreate"),
+        ),
+    );
+    add(
+        "post",
+        "/users/{username}/disable",
+        op("Disable a user and end their sessions", "204", None),
+    );
+    add(
+        "post",
+        "/users/{username}/enable",
+        op("Enable a user", "204", None),
+    );
+    add(
+        "post",
+        "/users/{username}/unlock",
+        op("Clear a lockout", "204", None),
+    );
+    add(
+        "post",
+        "/users/{username}/reset-password",
+        op("Set a temporary password", "200", None),
+    );
     let mut audit = op("Audit log (admin, auditor), newest first", "200", None);
-    audit["parameters"] = json!(["actor", "action", "from", "to", "q", "limit", "offset"]
-        .iter().map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}})).collect::<Vec<_>>());
+    audit["parameters"] = json!(
+        ["actor", "action", "from", "to", "q", "limit", "offset"]
+            .iter()
+            .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}}))
+            .collect::<Vec<_>>()
+    );
     add("get", "/audit", audit);
-    add("get", "/agencies", op("Agencies in the caller's scope", "200", None));
-    add("post", "/agencies", op("Create an agency", "201", Some("AgencyCreate")));
+    add(
+        "get",
+        "/agencies",
+        op("Agencies in the caller's scope", "200", None),
+    );
+    add(
+        "post",
+        "/agencies",
+        op("Create an agency", "201", Some("AgencyCreate")),
+    );
     add("get", "/agencies/{code}", op("One agency", "200", None));
-    add("put", "/agencies/{code}", op("Replace an agency", "200", Some("AgencyCreate")));
-    let mut list = op("Information systems in the caller's scope: {items, total}", "200", None);
-    list["parameters"] = json!(["q", "agency_code", "level", "status", "population_db", "sort", "order", "offset", "limit", "page"]
-        .iter().map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}})).collect::<Vec<_>>());
+    add(
+        "put",
+        "/agencies/{code}",
+        op("Replace an agency", "200", Some("AgencyCreate")),
+    );
+    let mut list = op(
+        "Information systems in the caller's scope: {items, total}",
+        "200",
+        None,
+    );
+    list["parameters"] = json!(
+        [
+            "q",
+            "agency_code",
+            "level",
+            "status",
+            "population_db",
+            "sort",
+            "order",
+            "offset",
+            "limit",
+            "page"
+        ]
+        .iter()
+        .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string"}}))
+        .collect::<Vec<_>>()
+    );
     add("get", "/systems", list);
-    add("post", "/systems", op("Create an information system", "201", Some("SystemCreate")));
-    add("get", "/systems/{code}", op("One system with assets and contacts", "200", None));
-    add("put", "/systems/{code}", op("Replace a system", "200", Some("SystemCreate")));
-    add("delete", "/systems/{code}", op("Delete a system", "204", None));
-    add("get", "/systems/{code}/assets", op("Components of a system", "200", None));
-    add("post", "/systems/{code}/assets", op("Add a component", "201", Some("AssetCreate")));
-    add("delete", "/systems/{code}/assets/{id}", op("Remove a component", "204", None));
-    add("get", "/systems/{code}/contacts", op("Contacts of a system", "200", None));
-    add("post", "/systems/{code}/contacts", op("Add a contact", "201", Some("ContactCreate")));
-    add("delete", "/systems/{code}/contacts/{id}", op("Remove a contact", "204", None));
-    let mut import = op("Import agencies or systems from a CSV/XLSX body; all rows or none", "200", None);
+    add(
+        "post",
+        "/systems",
+        op("Create an information system", "201", Some("SystemCreate")),
+    );
+    add(
+        "get",
+        "/systems/{code}",
+        op("One system with assets and contacts", "200", None),
+    );
+    add(
+        "put",
+        "/systems/{code}",
+        op("Replace a system", "200", Some("SystemCreate")),
+    );
+    add(
+        "delete",
+        "/systems/{code}",
+        op("Delete a system", "204", None),
+    );
+    add(
+        "get",
+        "/systems/{code}/assets",
+        op("Components of a system", "200", None),
+    );
+    add(
+        "post",
+        "/systems/{code}/assets",
+        op("Add a component", "201", Some("AssetCreate")),
+    );
+    add(
+        "delete",
+        "/systems/{code}/assets/{id}",
+        op("Remove a component", "204", None),
+    );
+    add(
+        "get",
+        "/systems/{code}/contacts",
+        op("Contacts of a system", "200", None),
+    );
+    add(
+        "post",
+        "/systems/{code}/contacts",
+        op("Add a contact", "201", Some("ContactCreate")),
+    );
+    add(
+        "delete",
+        "/systems/{code}/contacts/{id}",
+        op("Remove a contact", "204", None),
+    );
+    let mut import = op(
+        "Import agencies or systems from a CSV/XLSX body; all rows or none",
+        "200",
+        None,
+    );
     import["requestBody"] = json!({"required": true, "content": {
         "text/csv": {"schema": {"type": "string"}},
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
     add("post", "/import/{kind}", import);
-    add("get", "/export/{kind}", op("Export agencies or systems (?format=csv|xlsx)", "200", None));
-    add("get", "/regimes", op("Regulatory regimes and requirement catalogues", "200", None));
-    add("get", "/dashboard", op("Registry figures in the caller's scope", "200", None));
+    add(
+        "get",
+        "/export/{kind}",
+        op("Export agencies or systems (?format=csv|xlsx)", "200", None),
+    );
+    add(
+        "get",
+        "/regimes",
+        op("Regulatory regimes and requirement catalogues", "200", None),
+    );
+    add(
+        "get",
+        "/dashboard",
+        op("Registry figures in the caller's scope", "200", None),
+    );
 
     json!({
         "openapi": "3.1.0",
@@ -171,4 +315,31 @@ pub fn build() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented() {
+        let doc = build();
+        let paths = doc["paths"].as_object().unwrap();
+        let mut documented = 0;
+        for (path, ops) in paths {
+            for method in ops.as_object().unwrap().keys() {
+                assert!(
+                    ROUTES.contains(&(method.as_str(), path.as_str())),
+                    "{method} {path} documented but not listed"
+                );
+                documented += 1;
+            }
+        }
+        assert_eq!(documented, ROUTES.len());
+        // The router source names the same paths.
+        let router = include_str!("mod.rs");
+        for (_, p) in ROUTES {
+            assert!(router.contains(&format!("\"{p}\"")), "{p} not routed");
+        }
+    }
 }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::Json;
 use lachan_core::registry::{NewAgency, NewAsset, NewContact, NewSystem};
 use lachan_sheets::SheetFormat;
 use serde::Deserialize;
@@ -48,7 +48,9 @@ pub async fn update_agency(
     Path(code): Path<String>,
     ApiJson(a): ApiJson<NewAgency>,
 ) -> Result<Json<Value>, AppError> {
-    Ok(Json(json!(service::update_agency(&st, &p, &code, a).await?)))
+    Ok(Json(json!(
+        service::update_agency(&st, &p, &code, a).await?
+    )))
 }
 
 pub async fn list_systems(
@@ -57,7 +59,9 @@ pub async fn list_systems(
     Query(f): Query<SystemFilter>,
 ) -> Result<Json<Value>, AppError> {
     let (page, q) = service::list_systems(&st, &p, &f, 100).await?;
-    Ok(Json(json!({"items": page.items, "total": page.total, "offset": q.offset, "limit": q.limit})))
+    Ok(Json(
+        json!({"items": page.items, "total": page.total, "offset": q.offset, "limit": q.limit}),
+    ))
 }
 
 pub async fn get_system(
@@ -87,7 +91,9 @@ pub async fn update_system(
     Path(code): Path<String>,
     ApiJson(s): ApiJson<NewSystem>,
 ) -> Result<Json<Value>, AppError> {
-    Ok(Json(json!(service::update_system(&st, &p, &code, s).await?)))
+    Ok(Json(json!(
+        service::update_system(&st, &p, &code, s).await?
+    )))
 }
 
 pub async fn delete_system(
@@ -176,7 +182,9 @@ pub async fn import(
 ) -> Result<Json<Value>, AppError> {
     let kind = sheet_kind(&kind)?;
     if body.is_empty() {
-        return Err(AppError::BadRequest("the request body (the file) is empty".into()));
+        return Err(AppError::BadRequest(
+            "the request body (the file) is empty".into(),
+        ));
     }
     let s = service::import(&st, &p, kind, q.filename.as_deref(), &body).await?;
     Ok(Json(json!(s)))
