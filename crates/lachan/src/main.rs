@@ -6,7 +6,11 @@ mod cmd;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "lachan", version, about = "Lá Chắn — cyber-security monitoring and operations")]
+#[command(
+    name = "lachan",
+    version,
+    about = "Lá Chắn — cyber-security monitoring and operations"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

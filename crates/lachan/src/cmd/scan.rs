@@ -83,7 +83,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         accounts: (!args.no_accounts).then(|| {
             (
                 AccountSources::default(),
-                ReviewOptions { unused_days: args.unused_days, ..ReviewOptions::default() },
+                ReviewOptions {
+                    unused_days: args.unused_days,
+                    ..ReviewOptions::default()
+                },
             )
         }),
         yara: args.yara.clone().map(|rules_dir| YaraConfig {
@@ -147,9 +150,9 @@ pub fn bench_yara(args: BenchYaraArgs) -> anyhow::Result<ExitCode> {
         files: args.files,
         total_bytes: args.size_mb.saturating_mul(1 << 20),
         rules: args.rules,
-        threads: args.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        }),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         dir: args.dir,
     };
     let report = lachan_scan::malware::bench::run(&cfg)?;
