@@ -73,12 +73,26 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// (user, token, visible fixed systems, read SB, create in own agency, write SB,
+/// create agency, manage users, read audit)
+type Expect<'a> = (
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+);
+
 #[tokio::test]
 async fn authorization_matrix() {
     let w = world().await;
     let s = &w.s;
     // (name, token, visible systems, can read SB, can write own, can write SB, agency/user admin, audit)
-    let rows: [(&str, &str, &[&str], bool, bool, bool, bool, bool, bool); 5] = [
+    let rows: [Expect; 5] = [
         // name, token, visible, read SB, create in own agency, write SB, create agency, manage users, read audit
         (
             "admin",

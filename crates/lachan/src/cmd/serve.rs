@@ -105,8 +105,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         addr.ip().to_string()
     };
     println!("Lá Chắn console: {scheme}://{host}:{}/", addr.port());
-    match first {
-        Some(f) => match f.password {
+    if let Some(f) = first {
+        match f.password {
             Some(pw) => println!(
                 "First run: administrator login  user: {}  password: {pw}  (shown once; change it after logging in)",
                 f.username
@@ -115,8 +115,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 "First run: administrator login  user: {}  password: from LACHAN_ADMIN_PASSWORD",
                 f.username
             ),
-        },
-        None => {}
+        }
     }
     tracing::info!(%addr, data = %data.path().display(), "serving");
     lachan_server::serve(state, addr, tls_config, shutdown_signal())
