@@ -190,8 +190,7 @@ pub async fn update_system(
 }
 
 pub async fn delete_system(st: &AppState, p: &Principal, code: &str) -> Result<(), AppError> {
-    p.require(Action::WriteSystems)?;
-    get_system(st, p, code).await?;
+    writable_system(st, p, code).await?;
     Ok(st.store.delete_system(&p.ctx(), code).await?)
 }
 
@@ -206,14 +205,19 @@ pub async fn system_parts(
     Ok((s, assets, contacts))
 }
 
+/// The caller may change `code` and its parts (role and scope).
+async fn writable_system(st: &AppState, p: &Principal, code: &str) -> Result<(), AppError> {
+    p.require(Action::WriteSystems)?;
+    get_system(st, p, code).await.map(|_| ())
+}
+
 pub async fn add_asset(
     st: &AppState,
     p: &Principal,
     code: &str,
     a: NewAsset,
 ) -> Result<Asset, AppError> {
-    p.require(Action::WriteSystems)?;
-    get_system(st, p, code).await?;
+    writable_system(st, p, code).await?;
     Ok(st.store.add_asset(&p.ctx(), code, a).await?)
 }
 
@@ -223,8 +227,7 @@ pub async fn delete_asset(
     code: &str,
     id: i64,
 ) -> Result<(), AppError> {
-    p.require(Action::WriteSystems)?;
-    get_system(st, p, code).await?;
+    writable_system(st, p, code).await?;
     Ok(st.store.delete_asset(&p.ctx(), code, id).await?)
 }
 
@@ -234,8 +237,7 @@ pub async fn add_contact(
     code: &str,
     c: NewContact,
 ) -> Result<Contact, AppError> {
-    p.require(Action::WriteSystems)?;
-    get_system(st, p, code).await?;
+    writable_system(st, p, code).await?;
     Ok(st.store.add_contact(&p.ctx(), code, c).await?)
 }
 
@@ -245,8 +247,7 @@ pub async fn delete_contact(
     code: &str,
     id: i64,
 ) -> Result<(), AppError> {
-    p.require(Action::WriteSystems)?;
-    get_system(st, p, code).await?;
+    writable_system(st, p, code).await?;
     Ok(st.store.delete_contact(&p.ctx(), code, id).await?)
 }
 

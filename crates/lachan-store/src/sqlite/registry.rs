@@ -189,7 +189,49 @@ async fn creates_cycle(conn: &mut SqliteConnection, id: i64, parent: i64) -> Sto
     Ok(n > 0)
 }
 
+/// A component table of a system.
+#[derive(Clone, Copy)]
+enum Part {
+    Asset,
+    Contact,
+}
+
 impl SqliteStore {
+    async fn delete_part(
+        &self,
+        ctx: &AuditCtx,
+        system_code: &str,
+        part: Part,
+        id: i64,
+    ) -> StoreResult<()> {
+        let (sql, name) = match part {
+            Part::Asset => ("DELETE FROM assets WHERE id = ? AND system_id = ?", "asset"),
+            Part::Contact => (
+                "DELETE FROM contacts WHERE id = ? AND system_id = ?",
+                "contact",
+            ),
+        };
+        let mut tx = self.writer.begin().await?;
+        let sid = system_id(&mut tx, system_code).await?;
+        let n = sqlx::query(sql)
+            .bind(id)
+            .bind(sid)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("{name} {id}")));
+        }
+        let target = format!("system:{system_code}/{name}:{id}");
+        append_audit(
+            &mut tx,
+            &entry(ctx, &format!("{name}.delete"), target, json!({})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn system_by_id(&self, id: i64) -> StoreResult<System> {
         let sql = sqlx::AssertSqlSafe(format!("{SYSTEM_SELECT} WHERE s.id = ?"));
         let row = sqlx::query(sql).bind(id).fetch_one(&self.writer).await?;
@@ -485,29 +527,7 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn delete_asset(&self, ctx: &AuditCtx, system_code: &str, id: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let sid = system_id(&mut tx, system_code).await?;
-        let n = sqlx::query("DELETE FROM assets WHERE id = ? AND system_id = ?")
-            .bind(id)
-            .bind(sid)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("asset {id}")));
-        }
-        append_audit(
-            &mut tx,
-            &entry(
-                ctx,
-                "asset.delete",
-                format!("system:{system_code}/asset:{id}"),
-                json!({}),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_part(ctx, system_code, Part::Asset, id).await
     }
 
     async fn list_assets(&self, system_code: &str) -> StoreResult<Vec<Asset>> {
@@ -574,29 +594,7 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn delete_contact(&self, ctx: &AuditCtx, system_code: &str, id: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let sid = system_id(&mut tx, system_code).await?;
-        let n = sqlx::query("DELETE FROM contacts WHERE id = ? AND system_id = ?")
-            .bind(id)
-            .bind(sid)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("contact {id}")));
-        }
-        append_audit(
-            &mut tx,
-            &entry(
-                ctx,
-                "contact.delete",
-                format!("system:{system_code}/contact:{id}"),
-                json!({}),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_part(ctx, system_code, Part::Contact, id).await
     }
 
     async fn list_contacts(&self, system_code: &str) -> StoreResult<Vec<Contact>> {
