@@ -797,3 +797,172 @@ async fn auditor_reads_users_and_audit_but_changes_nothing() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("Không có quyền"));
 }
+
+/// Creates a user as `admin` and returns a client logged in as that user,
+/// past the forced password change.
+async fn user_client<'a>(
+    srv: &'a Server,
+    admin: &mut Client<'_>,
+    username: &str,
+    role: &str,
+) -> Client<'a> {
+    let csrf = admin.csrf().await;
+    let first = format!("{username}-pw-1");
+    let r = admin
+        .post(
+            "/users",
+            &[
+                ("username", username),
+                ("password", &first),
+                ("role", role),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut c = Client::new(srv);
+    c.login(username, &first).await;
+    let csrf = c.get("/password").await.csrf();
+    let second = format!("{username}-own-pw-2");
+    let r = c
+        .post(
+            "/password",
+            &[
+                ("current_password", &first),
+                ("new_password", &second),
+                ("confirm_password", &second),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/?ok=password");
+    c
+}
+
+#[tokio::test]
+async fn agencies_are_edited_by_writers_only() {
+    let srv = server(ServerConfig::default()).await;
+    let mut a = admin(&srv).await;
+    make_agency(&mut a, "SO-TC", "Sở Tài chính").await;
+    make_agency(&mut a, "XA-A", "Xã A").await;
+
+    // The list links to the form, which is prefilled.
+    let list = a.get("/agencies").await;
+    assert!(list.body.contains("href=\"/agencies/XA-A/edit\""));
+    let form = a.get("/agencies/XA-A/edit").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"Xã A\""));
+    assert!(
+        form.body
+            .contains("<option value=\"commune_ward\" selected>")
+    );
+    assert!(
+        !form.body.contains("<option value=\"XA-A\""),
+        "an agency is not offered as its own parent"
+    );
+    assert_eq!(
+        a.get("/agencies/NO-SUCH/edit").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Admin renames and sets a parent.
+    let csrf = form.csrf();
+    let r = a
+        .post(
+            "/agencies/XA-A/edit",
+            &[
+                ("name", "Xã An Bình"),
+                ("kind", "commune_ward"),
+                ("parent_code", "SO-TC"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/agencies?ok=saved");
+    let list = a.get(r.location()).await;
+    assert!(list.body.contains("Xã An Bình") && list.body.contains("Đã lưu."));
+    assert!(!list.body.contains("<td>Xã A</td>"));
+
+    // A field error re-renders the form with the error on that field.
+    let r = a
+        .post(
+            "/agencies/XA-A/edit",
+            &[("name", ""), ("kind", "commune_ward"), ("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"form-error\""));
+    assert!(r.body.contains(
+        "id=\"name\" name=\"name\" value=\"\" required maxlength=\"300\" aria-invalid=\"true\""
+    ));
+    let r = a
+        .post(
+            "/agencies/SO-TC/edit",
+            &[
+                ("name", "Sở Tài chính"),
+                ("kind", "province_department"),
+                ("parent_code", "XA-A"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "cycle refused");
+
+    // Without the session CSRF token nothing changes.
+    let r = a
+        .post(
+            "/agencies/XA-A/edit",
+            &[("name", "Giả mạo"), ("kind", "commune_ward")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!a.get("/agencies").await.body.contains("Giả mạo"));
+
+    // An analyst may write agencies.
+    let mut n = user_client(&srv, &mut a, "phantich", "analyst").await;
+    assert!(
+        n.get("/agencies")
+            .await
+            .body
+            .contains("/agencies/XA-A/edit")
+    );
+    let csrf = n.get("/agencies/XA-A/edit").await.csrf();
+    let r = n
+        .post(
+            "/agencies/XA-A/edit",
+            &[
+                ("name", "Xã An Bình Mới"),
+                ("kind", "commune_ward"),
+                ("parent_code", "SO-TC"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(n.get("/agencies").await.body.contains("Xã An Bình Mới"));
+
+    // An auditor reads the list without edit links and is refused the form and the POST.
+    let mut k = user_client(&srv, &mut a, "kiemtoan", "auditor").await;
+    let list = k.get("/agencies").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Xã An Bình Mới") && !list.body.contains("/edit\""));
+    assert_eq!(
+        k.get("/agencies/XA-A/edit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = k.csrf().await;
+    let r = k
+        .post(
+            "/agencies/XA-A/edit",
+            &[
+                ("name", "Kiểm toán sửa"),
+                ("kind", "commune_ward"),
+                ("_csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Không có quyền"));
+    assert!(!a.get("/agencies").await.body.contains("Kiểm toán sửa"));
+}

@@ -201,6 +201,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     // agencies
     ("agency.title", "Cơ quan, đơn vị", "Agencies"),
     ("agency.new", "Thêm cơ quan, đơn vị", "Add an agency"),
+    ("agency.edit", "Sửa cơ quan, đơn vị", "Edit agency"),
     ("agency.code", "Mã", "Code"),
     ("agency.name", "Tên", "Name"),
     ("agency.kind", "Loại hình", "Kind"),
@@ -488,6 +489,7 @@ mod tests {
             include_str!("../../templates/system_form.html"),
             include_str!("../../templates/system_delete.html"),
             include_str!("../../templates/agencies.html"),
+            include_str!("../../templates/agency_form.html"),
             include_str!("../../templates/account.html"),
             include_str!("../../templates/password.html"),
             include_str!("../../templates/users.html"),

@@ -43,6 +43,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/agencies", get(agencies::list).post(agencies::create))
+        .route(
+            "/agencies/{code}/edit",
+            get(agencies::edit_form).post(agencies::update),
+        )
         .route("/systems", get(systems::list))
         .route("/systems/new", get(systems::new_form).post(systems::create))
         .route("/systems/{code}", get(systems::detail))
