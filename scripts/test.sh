@@ -25,4 +25,6 @@ export SQLX_OFFLINE=true
 cargo test --workspace --locked
 
 cargo build --locked -p lachan
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+export LACHAN_BIN="$target_dir/debug/lachan"
 (cd e2e && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent; } && node --test)
