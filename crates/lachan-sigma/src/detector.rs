@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
-use rsigma_eval::{CompiledRule, Engine, EvaluationResult, MappedEvent};
+use rsigma_eval::{CompiledRule, Engine, EvaluationResult};
 
 use crate::event::LogEvent;
 use crate::mapping::Mapping;
+use crate::renamed::RenamedEvent;
 use crate::rules::{RuleMeta, RuleSet};
 
 /// One detection: a rule that matched an event.
@@ -27,19 +28,19 @@ pub struct Detection {
     pub result: EvaluationResult,
 }
 
-/// Channel (lower-case), event ids, field-map name, rules.
-type GroupMembers = (String, Vec<u32>, Option<String>, Vec<CompiledRule>);
+/// Channel (lower-case), event ids, field-map name, indexes of the member rules.
+type GroupMembers = (String, Vec<u32>, Option<String>, Vec<usize>);
 
-/// Rules of one route. The engine (indexes, automata) is built on first use, so rules
-/// for inputs a hunt never sees cost neither time nor memory.
-struct Group {
-    event_ids: Vec<u32>,
-    fieldmap: Option<HashMap<String, Vec<String>>>,
+/// One compiled engine. Routes whose rule lists are identical (process creation in Sysmon
+/// and in the Security log, say) share one engine: its indexes and automata are the
+/// biggest part of the detector's memory. The engine is built on first use, so rules for
+/// inputs a hunt never sees cost neither time nor memory.
+struct EngineSlot {
     pending: Mutex<Vec<CompiledRule>>,
     engine: OnceLock<Engine>,
 }
 
-impl Group {
+impl EngineSlot {
     fn engine(&self) -> &Engine {
         self.engine.get_or_init(|| {
             let rules = match self.pending.lock() {
@@ -53,11 +54,20 @@ impl Group {
     }
 }
 
+/// Rules of one route: which events it takes, how their fields are renamed, and the
+/// engine that holds its rules.
+struct Group {
+    event_ids: Vec<u32>,
+    fieldmap: Option<HashMap<String, Vec<String>>>,
+    slot: usize,
+}
+
 /// Routed, compiled rules.
 pub struct Detector {
     rules: Vec<RuleMeta>,
     by_key: HashMap<String, usize>,
     groups: Vec<Group>,
+    slots: Vec<EngineSlot>,
     by_channel: HashMap<String, Vec<usize>>,
     unrouted: Option<usize>,
     unrouted_rules: usize,
@@ -68,6 +78,7 @@ impl std::fmt::Debug for Detector {
         f.debug_struct("Detector")
             .field("rules", &self.rules.len())
             .field("groups", &self.groups.len())
+            .field("engines", &self.slots.len())
             .finish()
     }
 }
@@ -86,8 +97,9 @@ impl Detector {
         // (channel lower-case, event ids, field map) -> rules
         let mut keys: HashMap<(String, Vec<u32>, Option<String>), usize> = HashMap::new();
         let mut members: Vec<GroupMembers> = Vec::new();
-        let mut unrouted_members: Vec<CompiledRule> = Vec::new();
+        let mut unrouted_members: Vec<usize> = Vec::new();
         let mut rules = Vec::with_capacity(set.rules.len());
+        let mut compiled: Vec<&CompiledRule> = Vec::with_capacity(set.rules.len());
         let mut by_key = HashMap::new();
         for r in &set.rules {
             let key = rule_key(&r.meta.id, &r.meta.title);
@@ -95,11 +107,13 @@ impl Detector {
                 // Same id twice: keep the first, like the report does.
                 continue;
             }
-            by_key.insert(key, rules.len());
+            let index = rules.len();
+            by_key.insert(key, index);
             rules.push(r.meta.clone());
+            compiled.push(&r.compiled);
             let sources = mapping.sources_for(&r.meta.logsource);
             if sources.is_empty() {
-                unrouted_members.push(r.compiled.clone());
+                unrouted_members.push(index);
             }
             for s in sources {
                 let mut ids = s.event_ids.clone();
@@ -109,40 +123,40 @@ impl Detector {
                     members.push((k.0, k.1, k.2, Vec::new()));
                     members.len() - 1
                 });
-                members[idx].3.push(r.compiled.clone());
+                members[idx].3.push(index);
             }
         }
         let unrouted_rules = unrouted_members.len();
         let unrouted_slot = (!unrouted_members.is_empty()).then_some(members.len());
         members.push((String::new(), Vec::new(), None, unrouted_members));
-        let built: Vec<(String, Group)> = members
-            .into_iter()
-            .map(|(channel, event_ids, fields, compiled)| {
-                let fieldmap = fields.and_then(|f| mapping.fieldmap(&f).cloned());
-                let pending = Mutex::new(compiled);
-                (
-                    channel,
-                    Group {
-                        event_ids,
-                        fieldmap,
-                        pending,
-                        engine: OnceLock::new(),
-                    },
-                )
-            })
-            .collect();
-        let mut groups = Vec::with_capacity(built.len());
+        // One engine per distinct rule list.
+        let mut slot_of: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut slots: Vec<EngineSlot> = Vec::new();
+        let mut groups = Vec::with_capacity(members.len());
         let mut by_channel: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (channel, g)) in built.into_iter().enumerate() {
+        for (i, (channel, event_ids, fields, member_rules)) in members.into_iter().enumerate() {
+            let slot = *slot_of.entry(member_rules).or_insert_with_key(|m| {
+                let pending = m.iter().map(|&r| compiled[r].clone()).collect();
+                slots.push(EngineSlot {
+                    pending: Mutex::new(pending),
+                    engine: OnceLock::new(),
+                });
+                slots.len() - 1
+            });
             if Some(i) != unrouted_slot && !channel.is_empty() {
                 by_channel.entry(channel).or_default().push(i);
             }
-            groups.push(g);
+            groups.push(Group {
+                event_ids,
+                fieldmap: fields.and_then(|f| mapping.fieldmap(&f).cloned()),
+                slot,
+            });
         }
         Detector {
             rules,
             by_key,
             groups,
+            slots,
             by_channel,
             unrouted: unrouted_slot,
             unrouted_rules,
@@ -152,8 +166,8 @@ impl Detector {
     /// Build every group's engine now (in parallel) instead of on first use, so the first
     /// events of a live stream do not wait for compilation.
     pub fn warm_up(&self) {
-        self.groups.par_iter().for_each(|g| {
-            g.engine();
+        self.slots.par_iter().for_each(|s| {
+            s.engine();
         });
     }
 
@@ -168,9 +182,14 @@ impl Detector {
         self.unrouted_rules
     }
 
-    /// Number of compiled rule groups.
+    /// Number of rule groups (routes).
     pub fn group_count(&self) -> usize {
         self.groups.len()
+    }
+
+    /// Number of compiled engines (routes with identical rule lists share one).
+    pub fn engine_count(&self) -> usize {
+        self.slots.len()
     }
 
     /// Match one event against the rules routed to it.
@@ -194,9 +213,10 @@ impl Detector {
             if !g.event_ids.is_empty() && !id_ok {
                 continue;
             }
+            let engine = self.slots[g.slot].engine();
             let results = match &g.fieldmap {
-                Some(map) => g.engine().evaluate(&MappedEvent::new(event, map)),
-                None => g.engine().evaluate(event),
+                Some(map) => engine.evaluate(&RenamedEvent::new(event, map)),
+                None => engine.evaluate(event),
             };
             for r in results {
                 self.push(r, &mut out);

@@ -203,6 +203,16 @@ impl Event for LogEvent {
             .as_object()
             .map(|m| m.keys().map(|k| Cow::Borrowed(k.as_str())).collect())
     }
+
+    fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
+        let Some(m) = self.fields.as_object() else {
+            return false;
+        };
+        for k in m.keys() {
+            visit(k);
+        }
+        true
+    }
 }
 
 fn collect_strings<'a>(v: &'a Value, out: &mut Vec<Cow<'a, str>>, depth: usize) {

@@ -30,6 +30,7 @@ mod detector;
 mod error;
 mod event;
 mod mapping;
+mod renamed;
 mod rules;
 
 pub use correlation::{CorrelationHit, Correlator};
