@@ -25,6 +25,7 @@ export SQLX_OFFLINE=true
 cargo test --workspace --locked
 
 cargo build --locked -p lachan
-target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+# Absolute, so that the path still holds inside e2e/ (CARGO_TARGET_DIR may be relative).
+target_dir=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
 export LACHAN_BIN="$target_dir/debug/lachan"
 (cd e2e && { [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent; } && node --test)
