@@ -12,10 +12,12 @@
 //! - an import is one transaction: one bad row and nothing is stored.
 
 mod error;
+pub mod events;
 pub mod sqlite;
 mod types;
 
 pub use error::{StoreError, StoreResult};
+pub use events::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -25,12 +27,45 @@ use lachan_core::registry::{
     Agency, Asset, Contact, NewAgency, NewAsset, NewContact, NewSystem, System,
 };
 
-/// Everything the server needs from persistent storage: accounts, the
-/// registry and the audit log. Implemented for every type that implements
-/// the three parts.
-pub trait Store: AccountStore + RegistryStore + AuditStore {}
+/// Everything the server needs from its main database: accounts, the
+/// registry, the alert queue and the audit log. Implemented for every type
+/// that implements the parts. Events live in a separate [`EventStore`].
+pub trait Store: AccountStore + RegistryStore + AuditStore + AlertStore {}
 
-impl<T: AccountStore + RegistryStore + AuditStore> Store for T {}
+impl<T: AccountStore + RegistryStore + AuditStore + AlertStore> Store for T {}
+
+/// The alert queue.
+#[async_trait]
+pub trait AlertStore: Send + Sync + 'static {
+    /// Fold detections into open alerts (same rule, host and agency) or open new ones,
+    /// in one transaction. Returns `(alert id, created)` per hit.
+    async fn record_alert_hits(&self, hits: &[AlertHit]) -> StoreResult<Vec<(i64, bool)>>;
+    async fn list_alerts(&self, q: &AlertQuery) -> StoreResult<Page<Alert>>;
+    /// The alert and its agency id.
+    async fn alert(&self, id: i64) -> StoreResult<Option<(Alert, Option<i64>)>>;
+    /// Triage (status, assignee, reason), audited in the same transaction.
+    async fn update_alert(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        change: &AlertChange,
+    ) -> StoreResult<Alert>;
+}
+
+/// Stored events: durable batch appends, search, retention by day partition.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Store a batch in one transaction; when this returns `Ok` every event is on disk.
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<String>>;
+    async fn search_events(&self, q: &EventQuery) -> StoreResult<Page<StoredEvent>>;
+    async fn event(&self, id: &str) -> StoreResult<Option<StoredEvent>>;
+    /// The agency of a stored event: `None` when there is no such event.
+    async fn event_agency(&self, id: &str) -> StoreResult<Option<Option<i64>>>;
+    /// Drop whole day partitions older than `cutoff_ms`; returns the days dropped.
+    async fn drop_events_before(&self, cutoff_ms: i64) -> StoreResult<Vec<i64>>;
+    async fn event_count(&self) -> StoreResult<i64>;
+    async fn close_events(&self);
+}
 
 /// Users, console sessions and API tokens.
 #[async_trait]

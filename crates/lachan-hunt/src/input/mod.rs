@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use lachan_sigma::LogEvent;
 
-pub use syslog::parse_line as parse_syslog_line;
+pub use lachan_ingest::syslog::parse_line as parse_syslog_line;
 
 use crate::HuntError;
 

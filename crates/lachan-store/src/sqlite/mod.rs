@@ -2,9 +2,21 @@
 //! connection (writes are serialised, which also keeps the audit chain
 //! linear) and a small pool of readers.
 
+/// A query text built with `format!` from trusted parts only (table names made from
+/// integers, constant column lists); values are always bound.
+macro_rules! sql {
+    ($($t:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($t)*))
+    };
+}
+
 mod accounts;
+mod alerts;
 mod audit;
+mod events;
 mod migrate;
+
+pub use events::{EVENTS_DB_FILE, SqliteEventStore, day_of};
 
 pub use migrate::latest_version;
 mod registry;
@@ -112,6 +124,55 @@ pub(crate) fn entry(
         target: target.into(),
         summary: summary.to_string(),
         source_ip: ctx.source_ip.clone(),
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::AlertStore for SqliteStore {
+    async fn record_alert_hits(&self, hits: &[crate::AlertHit]) -> StoreResult<Vec<(i64, bool)>> {
+        self.record_hits(hits).await
+    }
+    async fn list_alerts(&self, q: &crate::AlertQuery) -> StoreResult<crate::Page<crate::Alert>> {
+        self.query_alerts(q).await
+    }
+    async fn alert(&self, id: i64) -> StoreResult<Option<(crate::Alert, Option<i64>)>> {
+        self.alert_by_id(id).await
+    }
+    async fn update_alert(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        change: &crate::AlertChange,
+    ) -> StoreResult<crate::Alert> {
+        self.change_alert(ctx, id, change).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::EventStore for SqliteEventStore {
+    async fn append_events(&self, events: &[crate::NewEvent]) -> StoreResult<Vec<String>> {
+        self.append(events).await
+    }
+    async fn search_events(
+        &self,
+        q: &crate::EventQuery,
+    ) -> StoreResult<crate::Page<crate::StoredEvent>> {
+        self.search(q).await
+    }
+    async fn event(&self, id: &str) -> StoreResult<Option<crate::StoredEvent>> {
+        SqliteEventStore::event(self, id).await
+    }
+    async fn event_agency(&self, id: &str) -> StoreResult<Option<Option<i64>>> {
+        SqliteEventStore::event_agency(self, id).await
+    }
+    async fn drop_events_before(&self, cutoff_ms: i64) -> StoreResult<Vec<i64>> {
+        self.drop_before(cutoff_ms).await
+    }
+    async fn event_count(&self) -> StoreResult<i64> {
+        self.count().await
+    }
+    async fn close_events(&self) {
+        self.close().await
     }
 }
 
