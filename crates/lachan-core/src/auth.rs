@@ -68,17 +68,30 @@ impl Role {
             Role::Admin => true,
             Role::Analyst => matches!(
                 action,
-                ReadRegistry | WriteSystems | WriteAgencies | ImportRegistry | ManageOwnTokens
+                ReadRegistry
+                    | WriteSystems
+                    | WriteAgencies
+                    | ImportRegistry
+                    | ManageOwnTokens
+                    | IngestEvents
+                    | ReadEvents
+                    | TriageAlerts
             ),
             Role::AgencyOfficer => {
                 matches!(
                     action,
-                    ReadRegistry | WriteSystems | ImportRegistry | ManageOwnTokens
+                    ReadRegistry
+                        | WriteSystems
+                        | ImportRegistry
+                        | ManageOwnTokens
+                        | IngestEvents
+                        | ReadEvents
+                        | TriageAlerts
                 )
             }
             Role::Auditor => matches!(
                 action,
-                ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens
+                ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens | ReadEvents
             ),
         }
     }
@@ -106,6 +119,12 @@ pub enum Action {
     ManageUsers,
     ReadAudit,
     ManageOwnTokens,
+    /// Send events to the ingest API (an agency officer's land in its agency).
+    IngestEvents,
+    /// Search events and read alerts (scoped for agency officers).
+    ReadEvents,
+    /// Acknowledge, assign and close alerts.
+    TriageAlerts,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -140,6 +159,9 @@ mod tests {
             ManageUsers,
             ReadAudit,
             ManageOwnTokens,
+            IngestEvents,
+            ReadEvents,
+            TriageAlerts,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());
@@ -147,5 +169,7 @@ mod tests {
         assert!(!Role::Analyst.can(ManageUsers) && !Role::Analyst.can(ReadAudit));
         assert!(!Role::AgencyOfficer.can(WriteAgencies) && Role::AgencyOfficer.can(WriteSystems));
         assert!(Role::AgencyOfficer.is_scoped() && !Role::Auditor.is_scoped());
+        assert!(Role::Auditor.can(ReadEvents) && !Role::Auditor.can(TriageAlerts));
+        assert!(!Role::Auditor.can(IngestEvents) && Role::AgencyOfficer.can(TriageAlerts));
     }
 }

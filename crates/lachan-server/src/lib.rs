@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod console;
 mod error;
+pub mod pipeline;
 pub mod seed;
 pub mod service;
 mod state;
@@ -71,6 +72,7 @@ pub async fn serve(
         h.graceful_shutdown(Some(Duration::from_secs(10)));
     });
     let sweeper = tokio::spawn(state::sweep_sessions(state.clone()));
+    let retention = tokio::spawn(state::sweep_events(state.clone()));
     let make = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let res = match tls {
         Some(cfg) => {
@@ -82,5 +84,6 @@ pub async fn serve(
         None => axum_server::bind(addr).handle(handle).serve(make).await,
     };
     sweeper.abort();
+    retention.abort();
     res
 }

@@ -2,7 +2,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use lachan_store::Store;
+use lachan_store::{EventStore, Store};
+
+use crate::pipeline::Pipeline;
 
 /// Settings that shape the server's behaviour.
 #[derive(Debug, Clone)]
@@ -21,6 +23,10 @@ pub struct ServerConfig {
     pub ip_window: Duration,
     /// Shown in the console banner when the demo registry is loaded.
     pub demo: bool,
+    /// Stored events older than this many days are dropped (whole days).
+    pub retention_days: u32,
+    /// An agent or sender silent for this long is shown offline.
+    pub offline_after: Duration,
 }
 
 impl Default for ServerConfig {
@@ -34,21 +40,27 @@ impl Default for ServerConfig {
             ip_failures_per_window: 30,
             ip_window: Duration::from_secs(5 * 60),
             demo: false,
+            retention_days: 90,
+            offline_after: Duration::from_secs(300),
         }
     }
 }
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub events: Arc<dyn EventStore>,
+    pub pipeline: Arc<Pipeline>,
     pub config: ServerConfig,
     /// Failed logins per client address: (window start, count).
     pub(crate) ip_failures: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Arc<Self> {
+    pub fn new(store: Arc<dyn Store>, pipeline: Arc<Pipeline>, config: ServerConfig) -> Arc<Self> {
         Arc::new(Self {
             store,
+            events: pipeline.events().clone(),
+            pipeline,
             config,
             ip_failures: Mutex::new(HashMap::new()),
         })
@@ -63,6 +75,23 @@ pub(crate) async fn sweep_sessions(state: Arc<AppState>) {
         let now = lachan_core::datefmt::to_rfc3339(lachan_core::datefmt::now_utc());
         if let Err(e) = state.store.delete_expired_sessions(&now).await {
             tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
+
+/// Drop event partitions past the retention period, hourly.
+pub(crate) async fn sweep_events(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let keep_ms = i64::from(state.config.retention_days) * 86_400_000;
+        let cutoff = lachan_sigma::Timestamp::now().as_millisecond() - keep_ms;
+        match state.events.drop_events_before(cutoff).await {
+            Ok(days) if !days.is_empty() => {
+                tracing::info!(partitions = days.len(), "dropped events past retention")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "event retention sweep failed"),
         }
     }
 }

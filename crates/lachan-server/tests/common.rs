@@ -30,12 +30,22 @@ impl TestServer {
     }
 
     pub async fn with_config(config: ServerConfig) -> Self {
+        Self::with_rules(config, lachan_server::pipeline::RulesConfig::default()).await
+    }
+
+    pub async fn with_rules(
+        config: ServerConfig,
+        rules: lachan_server::pipeline::RulesConfig,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
         lachan_server::seed::ensure_admin(store.as_ref(), Some(ADMIN_PW.into()))
             .await
             .unwrap();
-        let state = AppState::new(store.clone(), config);
+        let pipeline = lachan_server::pipeline::Pipeline::open(dir.path(), store.clone(), &rules)
+            .await
+            .unwrap();
+        let state = AppState::new(store.clone(), pipeline, config);
         let app = lachan_server::app(state.clone());
         Self {
             app,
@@ -56,6 +66,28 @@ impl TestServer {
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         (status, body, headers)
+    }
+
+    /// A request with a raw body and content type.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type);
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        let (status, bytes, _) = self.raw(b.body(Body::from(body)).unwrap()).await;
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, v)
     }
 
     /// A JSON request with an optional bearer token.

@@ -44,7 +44,14 @@ async fn server(config: ServerConfig) -> Server {
         )
         .await
         .unwrap();
-    let app = lachan_server::app(AppState::new(store, config));
+    let pipeline = lachan_server::pipeline::Pipeline::open(
+        dir.path(),
+        store.clone(),
+        &lachan_server::pipeline::RulesConfig::default(),
+    )
+    .await
+    .unwrap();
+    let app = lachan_server::app(AppState::new(store, pipeline, config));
     Server { app, _dir: dir }
 }
 

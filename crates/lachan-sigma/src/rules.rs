@@ -179,6 +179,14 @@ impl RuleSet {
         Ok(out)
     }
 
+    /// Add the rules of `other` (built-in rules beside a rules directory, say).
+    pub fn extend(&mut self, other: RuleSet) {
+        self.rules.extend(other.rules);
+        self.correlations.extend(other.correlations);
+        self.reports.extend(other.reports);
+        self.check_correlation_refs();
+    }
+
     /// Parse and compile the rules of one YAML text (which may hold several documents and
     /// `action: global` collections). `path` names the source in reports.
     pub fn from_yaml(text: &str, path: &Path) -> Self {

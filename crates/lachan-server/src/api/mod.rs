@@ -4,6 +4,7 @@
 
 mod accounts;
 mod body;
+mod events;
 mod openapi;
 mod registry;
 
@@ -77,5 +78,20 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/export/{kind}", get(registry::export))
         .route("/regimes", get(registry::regimes))
         .route("/dashboard", get(registry::dashboard))
+        .route(
+            "/events",
+            get(events::search)
+                .post(events::ingest)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::service::events::MAX_INGEST_BYTES,
+                )),
+        )
+        .route("/events/{id}", get(events::get_event))
+        .route("/alerts", get(events::list_alerts))
+        .route(
+            "/alerts/{id}",
+            get(events::get_alert).patch(events::update_alert),
+        )
+        .route("/pipeline", get(events::pipeline_stats))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

@@ -64,6 +64,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/export/{kind}"),
     ("get", "/regimes"),
     ("get", "/dashboard"),
+    ("post", "/events"),
+    ("get", "/events"),
+    ("get", "/events/{id}"),
+    ("get", "/alerts"),
+    ("get", "/alerts/{id}"),
+    ("patch", "/alerts/{id}"),
+    ("get", "/pipeline"),
 ];
 
 pub fn build() -> Value {
@@ -269,6 +276,63 @@ pub fn build() -> Value {
         "/dashboard",
         op("Registry figures in the caller's scope", "200", None),
     );
+    let mut ingest = op(
+        "Ingest events: an NDJSON body, one JSON object per line (at most 16 MiB). 202          {\"accepted\": N} once all N are stored; a malformed line is a 400 naming it and          nothing of the body is stored. An event without @timestamp gets the arrival time;          the flat Windows form {Channel, EventID, Computer, <EventData>} is routed like EVTX.",
+        "202",
+        None,
+    );
+    ingest["requestBody"] = json!({"required": true, "content": {
+        "application/x-ndjson": {"schema": {"type": "string"}}}});
+    add("post", "/events", ingest);
+    let mut search = op(
+        "Search events, newest first: q (words, field:value, \"quoted values\"), from/to          (RFC 3339), limit (1..500), offset. Returns {items, total}",
+        "200",
+        None,
+    );
+    search["parameters"] = json!(["q", "from", "to", "limit", "offset"].iter().map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}})).collect::<Vec<_>>());
+    add("get", "/events", search);
+    add("get", "/events/{id}", op("One stored event", "200", None));
+    let mut alerts = op(
+        "The alert queue in the caller's scope: status (open|acknowledged|closed|active),          level, rule_id, host, agency_code, from/to (RFC 3339), limit, offset. Returns          {items: [{id, rule_id, rule_title, level, host, agency_code, first_seen, last_seen,          count, status, …}], total}",
+        "200",
+        None,
+    );
+    alerts["parameters"] = json!(
+        [
+            "status",
+            "level",
+            "rule_id",
+            "host",
+            "agency_code",
+            "from",
+            "to",
+            "limit",
+            "offset"
+        ]
+        .iter()
+        .map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}}))
+        .collect::<Vec<_>>()
+    );
+    add("get", "/alerts", alerts);
+    add("get", "/alerts/{id}", op("One alert", "200", None));
+    add(
+        "patch",
+        "/alerts/{id}",
+        op(
+            "Triage an alert: status, assignee, reason (required to close); audited",
+            "200",
+            Some("AlertUpdate"),
+        ),
+    );
+    add(
+        "get",
+        "/pipeline",
+        op(
+            "Counters of the live pipeline and the loaded rules",
+            "200",
+            None,
+        ),
+    );
 
     json!({
         "openapi": "3.1.0",
@@ -306,6 +370,9 @@ pub fn build() -> Value {
                 "AssetCreate": {"type": "object", "required": ["kind", "name"], "properties": {
                     "kind": {"enum": lachan_core::registry::AssetKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
                     "name": {"type": "string"}, "address": {"type": "string"}, "note": {"type": "string"}}},
+                "AlertUpdate": {"type": "object", "properties": {
+                    "status": {"enum": lachan_store::ALERT_STATUSES}, "assignee": {"type": "string"},
+                    "reason": {"type": "string", "maxLength": 1000}}},
                 "ContactCreate": {"type": "object", "required": ["name"], "properties": {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}
             }

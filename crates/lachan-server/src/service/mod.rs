@@ -2,6 +2,8 @@
 //! caller's role and agency scope before touching the store; handlers
 //! never call the store for a protected operation directly.
 
+pub mod events;
+
 use lachan_core::audit::{AuditEntry, AuditRecord};
 use lachan_core::auth::{Action, Role, Scope};
 use lachan_core::registry::{

@@ -36,6 +36,21 @@ pub struct ServeArgs {
     /// Minutes of inactivity after which a session ends
     #[arg(long, default_value_t = 30)]
     pub session_idle_minutes: u64,
+    /// Sigma rules (directory or file) for live detection, beside the built-in rules
+    #[arg(long, env = "LACHAN_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Field-mapping file replacing the built-in one
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Receive syslog over UDP on this address (e.g. 0.0.0.0:514)
+    #[arg(long)]
+    pub syslog_udp: Option<SocketAddr>,
+    /// Receive syslog over TCP on this address (octet-counted or line framing)
+    #[arg(long)]
+    pub syslog_tcp: Option<SocketAddr>,
+    /// Days of events to keep; older day partitions are dropped
+    #[arg(long, default_value_t = 90)]
+    pub retention_days: u32,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -93,7 +108,46 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         demo: args.demo,
         ..ServerConfig::default()
     };
-    let state = AppState::new(store.clone(), config);
+    if args.retention_days == 0 {
+        bail!("--retention-days must be at least 1");
+    }
+    let config = ServerConfig {
+        retention_days: args.retention_days,
+        ..config
+    };
+    let rules_cfg = lachan_server::pipeline::RulesConfig {
+        dir: args.rules.clone(),
+        mapping: args.mapping.clone(),
+    };
+    let pipeline = lachan_server::pipeline::Pipeline::open(data.path(), store.clone(), &rules_cfg)
+        .await
+        .context("starting the event pipeline")?;
+    let (ok, unsupported, error) = pipeline.rule_counts;
+    println!(
+        "Detection rules: {ok} loaded, {unsupported} unsupported, {error} with errors (built-in rules included)"
+    );
+    let state = AppState::new(store.clone(), pipeline.clone(), config);
+    let mut receivers = Vec::new();
+    if let Some(addr) = args.syslog_udp {
+        let sock = tokio::net::UdpSocket::bind(addr)
+            .await
+            .with_context(|| format!("binding syslog UDP {addr}"))?;
+        println!("Syslog UDP: {}", sock.local_addr()?);
+        receivers.push(tokio::spawn(lachan_server::pipeline::syslog::serve_udp(
+            pipeline.clone(),
+            sock,
+        )));
+    }
+    if let Some(addr) = args.syslog_tcp {
+        let l = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding syslog TCP {addr}"))?;
+        println!("Syslog TCP: {}", l.local_addr()?);
+        receivers.push(tokio::spawn(lachan_server::pipeline::syslog::serve_tcp(
+            pipeline.clone(),
+            l,
+        )));
+    }
 
     let listener = std::net::TcpListener::bind(args.listen)
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -121,6 +175,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     lachan_server::serve(state, addr, tls_config, shutdown_signal())
         .await
         .context("serving HTTP")?;
+    for r in receivers {
+        r.abort();
+    }
+    pipeline.events().close_events().await;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

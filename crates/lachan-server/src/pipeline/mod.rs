@@ -1,0 +1,244 @@
+//! The live pipeline: sources → normalise → store → detect → alerts.
+//!
+//! [`Pipeline::ingest`] normalises a batch, appends it to the event store in one durable
+//! transaction and only then hands it to detection; callers acknowledge their senders
+//! after it returns, so an acknowledged event is never lost. Detection runs on its own
+//! thread (rule matching in parallel with rayon, correlation in arrival order) and folds
+//! hits into the alert queue. The hand-off queue is bounded: when detection falls
+//! behind, ingestion waits instead of growing memory.
+
+mod detect;
+pub mod syslog;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use lachan_ingest::normalize;
+use lachan_sigma::{Correlator, Detector, LogEvent, Mapping, RuleSet, Timestamp};
+use lachan_store::{EventStore, NewEvent, Store, StoreError};
+use tokio::sync::mpsc;
+
+pub use detect::LatencyLog;
+
+/// Built-in rules for Linux hosts and syslog senders.
+const BUILTIN_RULES: &[(&str, &str)] =
+    &[("builtin/linux.yml", include_str!("../../rules/linux.yml"))];
+
+/// Batches waiting for detection before ingestion waits.
+const QUEUE_BATCHES: usize = 64;
+
+/// Where detection rules come from.
+#[derive(Debug, Clone, Default)]
+pub struct RulesConfig {
+    /// A directory (or file) of Sigma rules, added to the built-in ones.
+    pub dir: Option<PathBuf>,
+    /// A field-mapping file replacing the built-in mapping.
+    pub mapping: Option<PathBuf>,
+}
+
+/// The loaded detection content.
+pub struct Rules {
+    pub detector: Detector,
+    pub correlator: Option<Correlator>,
+    /// (ok, unsupported, error) over every rule seen.
+    pub counts: (usize, usize, usize),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("opening the event store: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    #[error("starting the pipeline: {0}")]
+    Start(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("loading rules: {0}")]
+    Sigma(#[from] lachan_sigma::SigmaError),
+}
+
+impl Rules {
+    /// Built-in rules plus those of `cfg.dir`, routed with the chosen mapping.
+    pub fn load(cfg: &RulesConfig) -> Result<Self, RulesError> {
+        let mut set = RuleSet::default();
+        for (name, text) in BUILTIN_RULES {
+            set.extend(RuleSet::from_yaml(text, Path::new(name)));
+        }
+        if let Some(dir) = &cfg.dir {
+            set.extend(RuleSet::load_dir(dir)?);
+        }
+        let mapping = match &cfg.mapping {
+            Some(p) => Mapping::from_file(p)?,
+            None => Mapping::builtin()?,
+        };
+        let counts = set.counts();
+        let detector = Detector::new(&set, &mapping);
+        let correlator = if set.correlations.is_empty() {
+            None
+        } else {
+            Some(Correlator::new(&set)?)
+        };
+        Ok(Self {
+            detector,
+            correlator,
+            counts,
+        })
+    }
+}
+
+/// An event on its way in, with the agency it belongs to.
+pub struct Incoming {
+    pub event: LogEvent,
+    pub agency: Option<(i64, String)>,
+    /// Who sent it (address or agent), recorded as `event.peer`.
+    pub peer: Option<String>,
+}
+
+/// Counters of the pipeline since start.
+#[derive(Debug, Default)]
+pub struct PipelineStats {
+    pub stored: AtomicU64,
+    pub batches: AtomicU64,
+    pub detections: AtomicU64,
+    pub alerts_opened: AtomicU64,
+    pub rejected: AtomicU64,
+    pub detect_errors: AtomicU64,
+}
+
+/// A stored batch handed to detection.
+pub(crate) struct DetectBatch {
+    pub items: Vec<DetectItem>,
+    pub received: Instant,
+}
+
+pub(crate) struct DetectItem {
+    pub id: String,
+    pub event: LogEvent,
+    pub agency_id: Option<i64>,
+    pub host: String,
+    pub seen_at: String,
+}
+
+pub struct Pipeline {
+    events: Arc<dyn EventStore>,
+    tx: mpsc::Sender<DetectBatch>,
+    pub stats: Arc<PipelineStats>,
+    pub latency: Arc<LatencyLog>,
+    /// (ok, unsupported, error) rule counts.
+    pub rule_counts: (usize, usize, usize),
+}
+
+impl Pipeline {
+    /// Start the detection thread and return the pipeline's entry point. Must be called
+    /// inside a Tokio runtime (the thread writes alerts through it).
+    pub fn start(events: Arc<dyn EventStore>, store: Arc<dyn Store>, rules: Rules) -> Arc<Self> {
+        let (tx, rx) = mpsc::channel(QUEUE_BATCHES);
+        let stats = Arc::new(PipelineStats::default());
+        let latency = Arc::new(LatencyLog::default());
+        let rule_counts = rules.counts;
+        detect::spawn(
+            rx,
+            rules,
+            store,
+            tokio::runtime::Handle::current(),
+            stats.clone(),
+            latency.clone(),
+        );
+        Arc::new(Self {
+            events,
+            tx,
+            stats,
+            latency,
+            rule_counts,
+        })
+    }
+
+    /// Normalise and store a batch durably, then queue it for detection. Returns the new
+    /// event ids; when it returns `Ok`, every event of the batch is on disk.
+    pub async fn ingest(
+        &self,
+        batch: Vec<Incoming>,
+        origin: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let received = Instant::now();
+        let arrival = Timestamp::now();
+        let mut rows = Vec::with_capacity(batch.len());
+        let mut meta = Vec::with_capacity(batch.len());
+        for inc in &batch {
+            let n = normalize(&inc.event, arrival, origin, inc.peer.as_deref());
+            let mut doc = n.doc;
+            if let Some((_, code)) = &inc.agency {
+                doc.insert("agency.code".into(), code.clone().into());
+            }
+            let seen_at = lachan_ingest::normalize::rfc3339_ms(n.timestamp);
+            meta.push((n.host.clone(), seen_at));
+            rows.push(NewEvent {
+                ts_ms: n.timestamp.as_millisecond(),
+                agency_id: inc.agency.as_ref().map(|a| a.0),
+                agency_code: inc.agency.as_ref().map(|a| a.1.clone()),
+                host: n.host,
+                code: n.code,
+                dataset: n.dataset,
+                doc: serde_json::Value::Object(doc).to_string(),
+                text: n.text,
+            });
+        }
+        let ids = self.events.append_events(&rows).await?;
+        drop(rows);
+        self.stats
+            .stored
+            .fetch_add(ids.len() as u64, Ordering::Relaxed);
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        let items = batch
+            .into_iter()
+            .zip(ids.iter().cloned())
+            .zip(meta)
+            .map(|((inc, id), (host, seen_at))| DetectItem {
+                id,
+                agency_id: inc.agency.map(|a| a.0),
+                event: inc.event,
+                host,
+                seen_at,
+            })
+            .collect();
+        // Stored already: if detection has stopped, the events stay searchable.
+        if self.tx.send(DetectBatch { items, received }).await.is_err() {
+            tracing::error!("detection has stopped; events are stored but not analysed");
+        }
+        Ok(ids)
+    }
+
+    /// Count a rejected request (malformed body, oversized batch …).
+    pub fn reject(&self) {
+        self.stats.rejected.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Open the event store in `dir` (`events.db`), load the rules and start.
+    pub async fn open(
+        dir: &Path,
+        store: Arc<dyn Store>,
+        rules: &RulesConfig,
+    ) -> Result<Arc<Self>, PipelineError> {
+        let events = lachan_store::sqlite::SqliteEventStore::open(
+            &dir.join(lachan_store::sqlite::EVENTS_DB_FILE),
+        )
+        .await?;
+        let cfg = rules.clone();
+        let rules = tokio::task::spawn_blocking(move || Rules::load(&cfg))
+            .await
+            .map_err(|e| PipelineError::Start(e.to_string()))??;
+        Ok(Self::start(Arc::new(events), store, rules))
+    }
+
+    pub fn events(&self) -> &Arc<dyn EventStore> {
+        &self.events
+    }
+}
