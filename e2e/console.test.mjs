@@ -192,3 +192,54 @@ test("admin logs in, creates an agency and a system, sees it listed, switches la
 
   assert.deepEqual(problems, [], "no script errors or CSP violations in the browser");
 });
+
+test("an ingested event raises an alert that appears in the open queue by itself and is triaged", { timeout: 120_000 }, async () => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: ADMIN_PW }),
+  });
+  assert.equal(login.status, 200);
+  const { token } = await login.json();
+
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill(ADMIN_PW);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${base}/`);
+  await page.locator('header nav a[href="/alerts"]').click();
+  await page.waitForURL(`${base}/alerts`);
+  assert.match(await page.locator("#alerts-total").innerText(), /^0 cảnh báo/);
+
+  // A syslog-form event that the built-in "new local user" rule catches.
+  const ev = { Channel: "syslog", host: "srv-e2e", program: "useradd", message: "new user: name=e2e-backdoor, UID=1001" };
+  const r = await fetch(`${base}/api/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+    body: JSON.stringify(ev) + "\n",
+  });
+  assert.equal(r.status, 202);
+  assert.deepEqual(await r.json(), { accepted: 1 });
+
+  // The open queue reloads itself: no click needed.
+  const row = page.locator("#alerts tbody tr", { hasText: "New local user account" });
+  await row.waitFor({ timeout: 15_000 });
+  assert.match(await row.innerText(), /srv-e2e/);
+  await row.getByRole("link").click();
+  await page.waitForURL(/\/alerts\/\d+$/);
+  await page.getByLabel("Trạng thái").selectOption("closed");
+  await page.getByLabel("Lý do").fill("Tài khoản thử nghiệm của quản trị viên");
+  await page.locator("#triage button").click();
+  await page.waitForURL(/\/alerts\/\d+\?ok=saved$/);
+  assert.match(await page.locator("#alert-status").innerText(), /Đã đóng/);
+
+  // The event behind the alert opens with its original fields.
+  await page.locator("#alert-events a").first().click();
+  await page.waitForURL(/\/events\/\d+-\d+$/);
+  assert.match(await page.locator("#event-original").innerText(), /e2e-backdoor/);
+  assert.deepEqual(problems, [], "no script errors in the browser");
+});

@@ -17,7 +17,15 @@ const ECS_FIELDS: &[(&str, &[&str])] = &[
         "process.executable",
         &["Image", "NewProcessName", "process.executable"],
     ),
-    ("process.name", &["program", "ProcessName", "process.name"]),
+    (
+        "process.name",
+        &[
+            "program",
+            "ProcessName",
+            "SYSLOG_IDENTIFIER",
+            "process.name",
+        ],
+    ),
     (
         "process.pid",
         &["ProcessId", "NewProcessId", "pid", "process.pid"],
@@ -70,7 +78,7 @@ const ECS_FIELDS: &[(&str, &[&str])] = &[
     ("log.syslog.severity.code", &["severity"]),
     ("log.syslog.facility.code", &["facility"]),
     ("log.syslog.msgid", &["msgid"]),
-    ("message", &["message", "Message", "msg"]),
+    ("message", &["message", "Message", "msg", "MESSAGE"]),
 ];
 
 /// An event ready to store.
@@ -105,7 +113,11 @@ pub fn normalize(
     let host = event
         .computer()
         .map(str::to_owned)
-        .or_else(|| get("host.name").and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            ["host.name", "_HOSTNAME"]
+                .iter()
+                .find_map(|k| get(k).and_then(Value::as_str).map(str::to_owned))
+        })
         .unwrap_or_default();
     let code = event.event_id().map(|c| c.to_string()).unwrap_or_default();
     let dataset = match event.channel() {
@@ -188,7 +200,8 @@ fn collect_text(v: &Value, out: &mut String, depth: usize) {
         Value::Number(n) => push_word(out, &n.to_string()),
         Value::Array(a) => a.iter().for_each(|x| collect_text(x, out, depth + 1)),
         Value::Object(m) => m.values().for_each(|x| collect_text(x, out, depth + 1)),
-        Value::Bool(_) | Value::Null => {}
+        Value::Bool(b) => push_word(out, if *b { "true" } else { "false" }),
+        Value::Null => {}
     }
 }
 

@@ -21,6 +21,7 @@ const ADMIN_PW: &str = "admin-console-pw-1";
 
 struct Server {
     app: Router,
+    pipeline: Arc<lachan_server::pipeline::Pipeline>,
     _dir: tempfile::TempDir,
 }
 
@@ -51,8 +52,12 @@ async fn server(config: ServerConfig) -> Server {
     )
     .await
     .unwrap();
-    let app = lachan_server::app(AppState::new(store, pipeline, config));
-    Server { app, _dir: dir }
+    let app = lachan_server::app(AppState::new(store, pipeline.clone(), config));
+    Server {
+        app,
+        pipeline,
+        _dir: dir,
+    }
 }
 
 struct Resp {
@@ -972,4 +977,118 @@ async fn agencies_are_edited_by_writers_only() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("Không có quyền"));
     assert!(!a.get("/agencies").await.body.contains("Kiểm toán sửa"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_queue_and_event_search_pages() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    let empty = c.get("/alerts").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("Hàng đợi cảnh báo"), "{}", empty.body);
+    assert!(empty.body.contains("0 cảnh báo"));
+
+    // A syslog-form event that a built-in rule catches.
+    let ev = serde_json::json!({"Channel": "syslog", "host": "srv-a", "program": "useradd",
+        "message": "new user: name=backdoor, UID=1001", "@timestamp": "2026-12-01T05:06:07Z"});
+    srv.pipeline
+        .ingest(
+            vec![lachan_server::pipeline::Incoming {
+                event: lachan_sigma::LogEvent::from_json(ev),
+                agency: None,
+                peer: None,
+            }],
+            "api",
+        )
+        .await
+        .unwrap();
+    let mut page = c.get("/alerts").await;
+    for _ in 0..100 {
+        if page.body.contains("1 cảnh báo") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = c.get("/alerts").await;
+    }
+    assert!(
+        page.body.contains("New local user account"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("level-medium"));
+    assert!(
+        page.body.contains("01/12/2026 12:06"),
+        "Vietnam time: {}",
+        page.body
+    );
+    let i = page.body.find("href=\"/alerts/").unwrap() + "href=\"/alerts/".len();
+    let id: String = page.body[i..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+
+    let detail = c.get(&format!("/alerts/{id}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.body.contains("id=\"triage\""));
+    let csrf = detail.csrf();
+    let no_csrf = c
+        .post(&format!("/alerts/{id}"), &[("status", "acknowledged")])
+        .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    let no_reason = c
+        .post(
+            &format!("/alerts/{id}"),
+            &[
+                ("_csrf", &csrf),
+                ("status", "closed"),
+                ("assignee", ""),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = c
+        .post(
+            &format!("/alerts/{id}"),
+            &[
+                ("_csrf", &csrf),
+                ("status", "closed"),
+                ("assignee", "admin"),
+                ("reason", "đã kiểm tra"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = c.get(&format!("/alerts/{id}")).await;
+    assert!(after.body.contains("Đã đóng") && after.body.contains("đã kiểm tra"));
+    assert!(c.get("/alerts").await.body.contains("0 cảnh báo"));
+    assert!(
+        c.get("/alerts?status=closed")
+            .await
+            .body
+            .contains("1 cảnh báo")
+    );
+
+    // The event behind it is searchable, accents or not, and opens.
+    let found = c.get("/events?q=backdoor").await;
+    assert!(found.body.contains("1 sự kiện"), "{}", found.body);
+    let found = c
+        .get("/events?q=host.name:srv-a&from=01/12/2026&to=01/12/2026")
+        .await;
+    assert!(found.body.contains("1 sự kiện"), "{}", found.body);
+    let none = c.get("/events?q=host.name:srv-a&from=02/12/2026").await;
+    assert!(none.body.contains("0 sự kiện"));
+    let bad = c.get("/events?from=31/02/2026").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let i = found.body.find("href=\"/events/").unwrap() + "href=\"/events/".len();
+    let eid: String = found.body[i..].chars().take_while(|c| *c != '"').collect();
+    let one = c.get(&format!("/events/{eid}")).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(one.body.contains("new user: name=backdoor"));
+    assert_eq!(
+        c.get("/events/1-999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let en = c.get("/alerts?lang=en").await;
+    assert_eq!(en.status, StatusCode::OK);
 }

@@ -71,6 +71,7 @@ pub struct Detector {
     by_channel: HashMap<String, Vec<usize>>,
     unrouted: Option<usize>,
     unrouted_rules: usize,
+    match_unrouted: bool,
 }
 
 impl std::fmt::Debug for Detector {
@@ -160,11 +161,20 @@ impl Detector {
             by_channel,
             unrouted: unrouted_slot,
             unrouted_rules,
+            match_unrouted: true,
         }
     }
 
     /// Build every group's engine now (in parallel) instead of on first use, so the first
     /// events of a live stream do not wait for compilation.
+    /// Do not run rules without a route on events of unmapped or missing channels. A
+    /// live pipeline sets this: an unknown JSON event matched against every unmapped
+    /// rule (Zeek, cloud audit logs …) fires `not selection` rules on missing fields.
+    pub fn without_unrouted_matching(mut self) -> Self {
+        self.match_unrouted = false;
+        self
+    }
+
     pub fn warm_up(&self) {
         self.slots.par_iter().for_each(|s| {
             s.engine();
@@ -198,6 +208,7 @@ impl Detector {
         let channel = event.channel().map(str::to_lowercase);
         let groups: &[usize] = match channel.as_deref().and_then(|c| self.by_channel.get(c)) {
             Some(g) => g,
+            None if !self.match_unrouted => &[],
             None => match (&channel, &self.unrouted) {
                 // Events of a channel nobody maps, and events with no channel at all, get
                 // the rules that have no route.

@@ -83,6 +83,7 @@ pub async fn pipeline_stats(
         "alerts_opened": s.alerts_opened.load(Relaxed),
         "rejected_requests": s.rejected.load(Relaxed),
         "detection_errors": s.detect_errors.load(Relaxed),
-        "rules": {"ok": ok, "unsupported": unsupported, "error": error},
+        "rules": {"ok": ok, "unsupported": unsupported, "error": error,
+            "unrouted": st.pipeline.unrouted_rules},
     })))
 }

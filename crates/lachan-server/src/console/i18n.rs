@@ -61,6 +61,52 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("nav.import", "Nhập/xuất", "Import/export"),
     ("nav.users", "Người dùng", "Users"),
     ("nav.audit", "Nhật ký quản trị", "Audit log"),
+    ("nav.alerts", "Cảnh báo", "Alerts"),
+    ("nav.events", "Sự kiện", "Events"),
+    ("alerts.title", "Hàng đợi cảnh báo", "Alert queue"),
+    ("alerts.rows", "cảnh báo", "alerts"),
+    ("alerts.level", "Mức độ", "Level"),
+    ("alerts.rule", "Luật phát hiện", "Rule"),
+    ("alerts.rule_id", "Mã luật", "Rule id"),
+    ("alerts.host", "Máy", "Host"),
+    ("alerts.agency", "Đơn vị", "Agency"),
+    ("alerts.first_seen", "Lần đầu", "First seen"),
+    ("alerts.last_seen", "Lần cuối", "Last seen"),
+    ("alerts.count", "Số lần", "Count"),
+    ("alerts.status", "Trạng thái", "Status"),
+    ("alerts.assignee", "Người xử lý", "Assignee"),
+    ("alerts.reason", "Lý do", "Reason"),
+    ("alerts.key_fields", "Trường khớp luật", "Matched fields"),
+    (
+        "alerts.events",
+        "Sự kiện liên quan (mới nhất trước)",
+        "Events (newest first)",
+    ),
+    ("alerts.triage", "Xử lý cảnh báo", "Triage"),
+    ("alert.status.active", "Chưa đóng", "Not closed"),
+    ("alert.status.open", "Mới", "Open"),
+    ("alert.status.acknowledged", "Đã tiếp nhận", "Acknowledged"),
+    ("alert.status.closed", "Đã đóng", "Closed"),
+    ("alert.status.all", "Tất cả", "All"),
+    ("level.critical", "Nghiêm trọng", "Critical"),
+    ("level.high", "Cao", "High"),
+    ("level.medium", "Trung bình", "Medium"),
+    ("level.low", "Thấp", "Low"),
+    ("level.informational", "Thông tin", "Informational"),
+    ("events.title", "Tìm kiếm sự kiện", "Event search"),
+    ("events.query", "Truy vấn", "Query"),
+    (
+        "events.help",
+        "Gõ từ khóa (không phân biệt dấu) và/hoặc trường:giá_trị, ví dụ host.name:pc-01 event.code:4625; giá trị có dấu cách đặt trong \"…\". Thời gian theo giờ Việt Nam.",
+        "Type words (accents ignored) and/or field:value, e.g. host.name:pc-01 event.code:4625; quote values with spaces in \"…\". Times are Vietnam time.",
+    ),
+    ("events.rows", "sự kiện", "events"),
+    ("events.at", "Thời điểm", "Time"),
+    ("events.dataset", "Nguồn", "Source"),
+    ("events.code", "Mã sự kiện", "Event code"),
+    ("events.summary", "Nội dung", "Content"),
+    ("events.one", "Sự kiện", "Event"),
+    ("events.original", "Bản gốc", "Original"),
     ("logout", "Đăng xuất", "Log out"),
     ("yes", "Có", "Yes"),
     ("no", "Không", "No"),
@@ -496,6 +542,10 @@ mod tests {
             include_str!("../../templates/user_reset.html"),
             include_str!("../../templates/audit.html"),
             include_str!("../../templates/import.html"),
+            include_str!("../../templates/alerts.html"),
+            include_str!("../../templates/alert_detail.html"),
+            include_str!("../../templates/events.html"),
+            include_str!("../../templates/event_detail.html"),
             include_str!("render.rs"),
             include_str!("systems.rs"),
             include_str!("dashboard.rs"),
@@ -503,6 +553,7 @@ mod tests {
             include_str!("agencies.rs"),
             include_str!("users.rs"),
             include_str!("login.rs"),
+            include_str!("alerts.rs"),
         ];
         let mut checked = 0;
         for src in sources {
@@ -517,6 +568,16 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} keys found");
+        // Keys built at run time.
+        for s in ["active", "open", "acknowledged", "closed", "all"] {
+            assert!(
+                lookup(Lang::En, &format!("alert.status.{s}")).is_some(),
+                "{s}"
+            );
+        }
+        for l in ["critical", "high", "medium", "low", "informational"] {
+            assert!(lookup(Lang::En, &format!("level.{l}")).is_some(), "{l}");
+        }
     }
 
     #[test]

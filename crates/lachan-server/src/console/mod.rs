@@ -8,9 +8,11 @@
 
 mod account;
 mod agencies;
+mod alerts;
 mod assets;
 mod audit;
 mod dashboard;
+mod events;
 pub mod i18n;
 mod import;
 mod login;
@@ -73,5 +75,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{username}/{op}", post(users::operate))
         .route("/audit", get(audit::page))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}", get(alerts::detail).post(alerts::triage))
+        .route("/events", get(events::list))
+        .route("/events/{id}", get(events::detail))
         .route("/static/{file}", get(assets::serve))
 }

@@ -56,6 +56,7 @@ pub(super) fn spawn(
             ..
         } = rules;
         while let Some(batch) = rx.blocking_recv() {
+            let t_match = std::time::Instant::now();
             let found: Vec<Vec<lachan_sigma::Detection>> = batch
                 .items
                 .par_iter()
@@ -109,13 +110,24 @@ pub(super) fn spawn(
                     }
                 }
             }
+            stats
+                .match_us
+                .fetch_add(t_match.elapsed().as_micros() as u64, Ordering::Relaxed);
+            stats
+                .analysed
+                .fetch_add(batch.items.len() as u64, Ordering::Relaxed);
             if hits.is_empty() {
                 continue;
             }
             stats
                 .detections
                 .fetch_add(hits.len() as u64, Ordering::Relaxed);
-            match rt.block_on(store.record_alert_hits(&hits)) {
+            let t_alert = std::time::Instant::now();
+            let res = rt.block_on(store.record_alert_hits(&hits));
+            stats
+                .alert_us
+                .fetch_add(t_alert.elapsed().as_micros() as u64, Ordering::Relaxed);
+            match res {
                 Ok(r) => {
                     let new = r.iter().filter(|(_, n)| *n).count() as u64;
                     stats.alerts_opened.fetch_add(new, Ordering::Relaxed);

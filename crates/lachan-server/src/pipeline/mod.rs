@@ -7,6 +7,7 @@
 //! hits into the alert queue. The hand-off queue is bounded: when detection falls
 //! behind, ingestion waits instead of growing memory.
 
+pub mod bench;
 mod detect;
 pub mod syslog;
 
@@ -44,6 +45,8 @@ pub struct Rules {
     pub correlator: Option<Correlator>,
     /// (ok, unsupported, error) over every rule seen.
     pub counts: (usize, usize, usize),
+    /// Loaded rules whose log source no mapping routes: not run on the live stream.
+    pub unrouted: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +80,8 @@ impl Rules {
             None => Mapping::builtin()?,
         };
         let counts = set.counts();
-        let detector = Detector::new(&set, &mapping);
+        let detector = Detector::new(&set, &mapping).without_unrouted_matching();
+        let unrouted = detector.unrouted_rule_count();
         let correlator = if set.correlations.is_empty() {
             None
         } else {
@@ -87,6 +91,7 @@ impl Rules {
             detector,
             correlator,
             counts,
+            unrouted,
         })
     }
 }
@@ -103,11 +108,18 @@ pub struct Incoming {
 #[derive(Debug, Default)]
 pub struct PipelineStats {
     pub stored: AtomicU64,
+    /// Events that have been through detection.
+    pub analysed: AtomicU64,
     pub batches: AtomicU64,
     pub detections: AtomicU64,
     pub alerts_opened: AtomicU64,
     pub rejected: AtomicU64,
     pub detect_errors: AtomicU64,
+    /// Time spent normalising, storing, matching and writing alerts (µs, summed).
+    pub normalize_us: AtomicU64,
+    pub store_us: AtomicU64,
+    pub match_us: AtomicU64,
+    pub alert_us: AtomicU64,
 }
 
 /// A stored batch handed to detection.
@@ -131,6 +143,8 @@ pub struct Pipeline {
     pub latency: Arc<LatencyLog>,
     /// (ok, unsupported, error) rule counts.
     pub rule_counts: (usize, usize, usize),
+    /// Rules without a route (not run live).
+    pub unrouted_rules: usize,
 }
 
 impl Pipeline {
@@ -141,6 +155,7 @@ impl Pipeline {
         let stats = Arc::new(PipelineStats::default());
         let latency = Arc::new(LatencyLog::default());
         let rule_counts = rules.counts;
+        let unrouted_rules = rules.unrouted;
         detect::spawn(
             rx,
             rules,
@@ -155,6 +170,7 @@ impl Pipeline {
             stats,
             latency,
             rule_counts,
+            unrouted_rules,
         })
     }
 
@@ -191,7 +207,15 @@ impl Pipeline {
                 text: n.text,
             });
         }
+        let t_store = Instant::now();
+        self.stats.normalize_us.fetch_add(
+            t_store.duration_since(received).as_micros() as u64,
+            Ordering::Relaxed,
+        );
         let ids = self.events.append_events(&rows).await?;
+        self.stats
+            .store_us
+            .fetch_add(t_store.elapsed().as_micros() as u64, Ordering::Relaxed);
         drop(rows);
         self.stats
             .stored

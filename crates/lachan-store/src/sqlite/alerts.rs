@@ -1,6 +1,8 @@
 //! The alert queue. Detections of the same rule on the same host and agency fold into
 //! one alert while it is not closed; triage changes are audited in their transaction.
 
+use std::collections::HashMap;
+
 use lachan_core::auth::Scope;
 use serde_json::json;
 use sqlx::{QueryBuilder, Row, Sqlite};
@@ -37,15 +39,50 @@ fn row_to_alert(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Alert> {
 }
 
 impl SqliteStore {
-    /// Fold detections into the queue in one transaction; returns the ids of the alerts
-    /// touched, with `true` for alerts created by this call.
+    /// Fold detections into the queue in one transaction; returns, per hit, the id of
+    /// the alert it went to, with `true` when this call created that alert. Hits of the
+    /// same rule, host and agency are merged first, so a noisy rule costs one update per
+    /// batch rather than one per event.
     pub(crate) async fn record_hits(&self, hits: &[AlertHit]) -> StoreResult<Vec<(i64, bool)>> {
-        let mut tx = self.writer.begin().await?;
-        let mut out = Vec::with_capacity(hits.len());
-        let at = now();
+        struct Group<'a> {
+            first: &'a AlertHit,
+            count: i64,
+            first_seen: &'a str,
+            last_seen: &'a str,
+            event_ids: Vec<&'a str>,
+        }
+        let mut order: Vec<Group> = Vec::new();
+        let mut index: HashMap<(&str, &str, Option<i64>), usize> = HashMap::new();
+        let mut group_of = Vec::with_capacity(hits.len());
         for h in hits {
-            let open: Option<(i64, String, String)> = sqlx::query_as(
-                "SELECT id, event_ids, last_seen FROM alerts
+            let key = (h.rule_id.as_str(), h.host.as_str(), h.agency_id);
+            let gi = *index.entry(key).or_insert_with(|| {
+                order.push(Group {
+                    first: h,
+                    count: 0,
+                    first_seen: &h.seen_at,
+                    last_seen: &h.seen_at,
+                    event_ids: Vec::new(),
+                });
+                order.len() - 1
+            });
+            let g = &mut order[gi];
+            g.count += 1;
+            g.first_seen = g.first_seen.min(h.seen_at.as_str());
+            g.last_seen = g.last_seen.max(h.seen_at.as_str());
+            g.event_ids.push(&h.event_id);
+            if g.event_ids.len() > 2 * ALERT_EVENT_IDS {
+                g.event_ids.drain(..ALERT_EVENT_IDS);
+            }
+            group_of.push(gi);
+        }
+        let mut tx = self.writer.begin().await?;
+        let at = now();
+        let mut result: Vec<(i64, bool)> = Vec::with_capacity(order.len());
+        for g in &order {
+            let h = g.first;
+            let open: Option<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT id, event_ids, first_seen, last_seen FROM alerts
                  WHERE rule_id = ? AND host = ? AND agency_id IS ? AND status <> 'closed'
                  ORDER BY id DESC LIMIT 1",
             )
@@ -55,52 +92,64 @@ impl SqliteStore {
             .fetch_optional(&mut *tx)
             .await?;
             match open {
-                Some((id, ids, last)) => {
+                Some((id, ids, first, last)) => {
                     let mut ids: Vec<String> = serde_json::from_str(&ids).unwrap_or_default();
-                    ids.push(h.event_id.clone());
+                    ids.extend(g.event_ids.iter().map(|s| s.to_string()));
                     if ids.len() > ALERT_EVENT_IDS {
                         ids.drain(..ids.len() - ALERT_EVENT_IDS);
                     }
-                    let last = if h.seen_at > last { &h.seen_at } else { &last };
                     sqlx::query(
-                        "UPDATE alerts SET count = count + 1, last_seen = ?, event_ids = ?,
-                         first_seen = min(first_seen, ?), updated_at = ? WHERE id = ?",
+                        "UPDATE alerts SET count = count + ?, first_seen = ?, last_seen = ?,
+                         event_ids = ?, updated_at = ? WHERE id = ?",
                     )
-                    .bind(last)
+                    .bind(g.count)
+                    .bind(first.as_str().min(g.first_seen))
+                    .bind(last.as_str().max(g.last_seen))
                     .bind(json!(ids).to_string())
-                    .bind(&h.seen_at)
                     .bind(&at)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                    out.push((id, false));
+                    result.push((id, false));
                 }
                 None => {
+                    let keep = g.event_ids.len().saturating_sub(ALERT_EVENT_IDS);
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO alerts (rule_id, rule_title, level, host, agency_id,
                          first_seen, last_seen, count, status, key_fields, event_ids,
                          created_at, updated_at)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?, ?, ?) RETURNING id",
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id",
                     )
                     .bind(&h.rule_id)
                     .bind(&h.rule_title)
                     .bind(&h.level)
                     .bind(&h.host)
                     .bind(h.agency_id)
-                    .bind(&h.seen_at)
-                    .bind(&h.seen_at)
+                    .bind(g.first_seen)
+                    .bind(g.last_seen)
+                    .bind(g.count)
                     .bind(h.key_fields.to_string())
-                    .bind(json!([h.event_id]).to_string())
+                    .bind(json!(g.event_ids[keep..]).to_string())
                     .bind(&at)
                     .bind(&at)
                     .fetch_one(&mut *tx)
                     .await?;
-                    out.push((id, true));
+                    result.push((id, true));
                 }
             }
         }
         tx.commit().await?;
-        Ok(out)
+        // Only the first hit of a group created its alert.
+        let mut seen = vec![false; order.len()];
+        Ok(group_of
+            .into_iter()
+            .map(|gi| {
+                let (id, created) = result[gi];
+                let first = !seen[gi];
+                seen[gi] = true;
+                (id, created && first)
+            })
+            .collect())
     }
 
     pub(crate) async fn query_alerts(&self, q: &AlertQuery) -> StoreResult<Page<Alert>> {
