@@ -76,6 +76,7 @@ impl Role {
                     | IngestEvents
                     | ReadEvents
                     | TriageAlerts
+                    | TuneDetection
             ),
             Role::AgencyOfficer => {
                 matches!(
@@ -125,6 +126,8 @@ pub enum Action {
     ReadEvents,
     /// Acknowledge, assign and close alerts.
     TriageAlerts,
+    /// Switch rules off, re-level them, add and remove suppressions.
+    TuneDetection,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -162,6 +165,7 @@ mod tests {
             IngestEvents,
             ReadEvents,
             TriageAlerts,
+            TuneDetection,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());
@@ -171,5 +175,6 @@ mod tests {
         assert!(Role::AgencyOfficer.is_scoped() && !Role::Auditor.is_scoped());
         assert!(Role::Auditor.can(ReadEvents) && !Role::Auditor.can(TriageAlerts));
         assert!(!Role::Auditor.can(IngestEvents) && Role::AgencyOfficer.can(TriageAlerts));
+        assert!(Role::Analyst.can(TuneDetection) && !Role::AgencyOfficer.can(TuneDetection));
     }
 }

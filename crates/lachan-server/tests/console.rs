@@ -1091,4 +1091,61 @@ async fn alert_queue_and_event_search_pages() {
     );
     let en = c.get("/alerts?lang=en").await;
     assert_eq!(en.status, StatusCode::OK);
+
+    // Tuning from the alert: the rule and host are prefilled; a suppression is added
+    // and removed through forms.
+    assert!(after.body.contains("id=\"tune-rule\""));
+    let tune = c
+        .get("/tuning?rule_id=5d0f7a0e-8a4e-4c57-9c1a-0c2b1f6a7d04&host=srv-a")
+        .await;
+    assert_eq!(tune.status, StatusCode::OK);
+    assert!(
+        tune.body
+            .contains("value=\"5d0f7a0e-8a4e-4c57-9c1a-0c2b1f6a7d04\"")
+    );
+    let csrf = tune.csrf();
+    let added = c
+        .post(
+            "/tuning/suppressions",
+            &[
+                ("_csrf", &csrf),
+                ("rule_id", "5d0f7a0e-8a4e-4c57-9c1a-0c2b1f6a7d04"),
+                ("field", "program"),
+                ("value", "useradd"),
+                ("agency_code", ""),
+                ("host", "srv-a"),
+                ("reason", "máy dựng thử"),
+                ("expires", "31/12/2099"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let listed = c.get("/tuning").await;
+    assert!(listed.body.contains("máy dựng thử") && listed.body.contains("31/12/2099"));
+    let i = listed.body.find("/tuning/suppressions/").unwrap() + "/tuning/suppressions/".len();
+    let sid: String = listed.body[i..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let bad = c
+        .post(
+            "/tuning/override",
+            &[
+                ("_csrf", &csrf),
+                ("rule_id", "x"),
+                ("mode", "off"),
+                ("level", ""),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let removed = c
+        .post(
+            &format!("/tuning/suppressions/{sid}/delete"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(!c.get("/tuning").await.body.contains("máy dựng thử"));
 }

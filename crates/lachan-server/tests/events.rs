@@ -499,3 +499,188 @@ async fn syslog_udp_and_tcp_feed_detection() {
         .await;
     assert!(stats["events_stored"].as_u64().unwrap() >= 14, "{stats}");
 }
+
+/// Wait until detection has looked at `n` events in all.
+async fn analysed(s: &TestServer, token: &str, n: u64) {
+    for _ in 0..100 {
+        let (_, v) = s.call("GET", "/api/v1/pipeline", Some(token), None).await;
+        if v["events_analysed"].as_u64().unwrap_or(0) >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    panic!("detection did not reach {n} events");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tuning_disables_relevels_and_suppresses() {
+    let w = world().await;
+    let s = &w.s;
+    let rule = "11111111-2222-3333-4444-555555555555";
+    let post = |who: String, host: &'static str| async move {
+        let (st, v) = w_send(s, &who, host).await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+    };
+    post(w.officer_a.clone(), "pc-a1").await;
+    analysed(s, &w.admin, 1).await;
+    let v = alerts_until(s, &w.admin, "", |v| v["total"] == 1).await;
+    let id = v["items"][0]["id"].as_i64().unwrap();
+
+    // Only admins and analysts tune; a reason is required; the level must be known.
+    let path = format!("/api/v1/rules/{rule}/override");
+    let (st, _) = s
+        .call(
+            "PUT",
+            &path,
+            Some(&w.officer_a),
+            Some(json!({"enabled": false, "reason": "x"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = s
+        .call(
+            "PUT",
+            &path,
+            Some(&w.admin),
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, _) = s
+        .call(
+            "PUT",
+            &path,
+            Some(&w.admin),
+            Some(json!({"enabled": true, "level": "severe", "reason": "x"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Switched off: the next hit is dropped and counted.
+    let (st, v) = s
+        .call(
+            "PUT",
+            &path,
+            Some(&w.admin),
+            Some(json!({"enabled": false, "reason": "quá nhiều cảnh báo giả"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["updated_by"], "admin");
+    post(w.officer_a.clone(), "pc-a1").await;
+    analysed(s, &w.admin, 2).await;
+    let (_, a) = s
+        .call("GET", &format!("/api/v1/alerts/{id}"), Some(&w.admin), None)
+        .await;
+    assert_eq!(a["count"], 1);
+    let (_, stats) = s
+        .call("GET", "/api/v1/pipeline", Some(&w.admin), None)
+        .await;
+    assert_eq!(stats["hits_disabled"], 1);
+
+    // Re-levelled: hits come back, a new alert for another host carries the new level.
+    let (st, _) = s
+        .call(
+            "PUT",
+            &path,
+            Some(&w.admin),
+            Some(json!({"enabled": true, "level": "low", "reason": "quan sát"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    post(w.officer_b.clone(), "pc-b9").await;
+    let v = alerts_until(s, &w.admin, "host=pc-b9", |v| v["total"] == 1).await;
+    assert_eq!(v["items"][0]["level"], "low");
+
+    // A suppression for one host of agency A silences exactly that.
+    let (st, _) = s.call("POST", "/api/v1/suppressions", Some(&w.admin), Some(json!({"field": "CommandLine", "value": "*whoami*", "agency_code": "A", "reason": "x", "expires_at": "2020-01-01T00:00:00Z"}))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "expiry in the past");
+    let (st, _) = s
+        .call(
+            "POST",
+            "/api/v1/suppressions",
+            Some(&w.admin),
+            Some(json!({"field": "a b", "value": "x", "reason": "x"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, sup) = s.call("POST", "/api/v1/suppressions", Some(&w.admin), Some(json!({"rule_id": rule, "field": "CommandLine", "value": "*WHOAMI*", "agency_code": "A", "host": "pc-a1", "reason": "kịch bản kiểm tra hằng ngày", "expires_at": "2099-01-01T00:00:00Z"}))).await;
+    assert_eq!(st, StatusCode::CREATED, "{sup}");
+    assert_eq!(sup["agency_code"], "A");
+    post(w.officer_a.clone(), "pc-a1").await;
+    post(w.officer_b.clone(), "pc-b9").await;
+    analysed(s, &w.admin, 5).await;
+    let (_, a) = s
+        .call("GET", &format!("/api/v1/alerts/{id}"), Some(&w.admin), None)
+        .await;
+    assert_eq!(a["count"], 1, "suppressed on pc-a1");
+    let v = alerts_until(s, &w.admin, "host=pc-b9", |v| v["items"][0]["count"] == 2).await;
+    assert_eq!(v["total"], 1);
+    let (_, stats) = s
+        .call("GET", "/api/v1/pipeline", Some(&w.admin), None)
+        .await;
+    assert_eq!(stats["hits_suppressed"], 1);
+
+    // Tuning is visible to readers, changes are audited, and removal works.
+    let (st, t) = s
+        .call("GET", "/api/v1/tuning", Some(&w.auditor), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(t["overrides"][0]["level"], "low");
+    assert_eq!(
+        t["suppressions"][0]["reason"],
+        "kịch bản kiểm tra hằng ngày"
+    );
+    let sid = sup["id"].as_i64().unwrap();
+    let (st, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/v1/suppressions/{sid}"),
+            Some(&w.auditor),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/v1/suppressions/{sid}"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _) = s
+        .call(
+            "DELETE",
+            &format!("/api/v1/suppressions/{sid}"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = s.call("DELETE", &path, Some(&w.admin), None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, audit) = s
+        .call("GET", "/api/v1/audit?limit=100", Some(&w.admin), None)
+        .await;
+    let text = audit.to_string();
+    for action in [
+        "rule.override",
+        "suppression.create",
+        "suppression.delete",
+        "rule.override_remove",
+    ] {
+        assert!(
+            text.contains(&format!("\"{action}\"")),
+            "{action} not audited"
+        );
+    }
+}
+
+async fn w_send(s: &TestServer, token: &str, host: &str) -> (StatusCode, Value) {
+    let ev = json!({"Channel": "Security", "EventID": 4688, "Computer": host,
+        "NewProcessName": "C:\\Windows\\System32\\whoami.exe", "CommandLine": "whoami /groups"});
+    s.send("POST", "/api/v1/events", Some(token), NDJSON, ndjson(&[ev]))
+        .await
+}

@@ -225,3 +225,48 @@ mod tests {
         assert_eq!((w.len(), f.len()), (1, 0));
     }
 }
+
+// ---------- tuning ----------
+
+/// A rule switched off or re-levelled.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleOverride {
+    pub rule_id: String,
+    pub enabled: bool,
+    /// New level, or `None` to keep the rule's own.
+    pub level: Option<String>,
+    pub reason: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+/// Hits of `rule_id` (any rule when `None`) whose event has `field` = `value` (`*` is
+/// a wildcard, case-insensitive), limited to an agency and/or host, until `expires_at`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suppression {
+    pub id: i64,
+    pub rule_id: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub agency_id: Option<i64>,
+    pub agency_code: Option<String>,
+    pub host: Option<String>,
+    pub reason: String,
+    pub expires_at: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSuppression {
+    pub rule_id: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub agency_id: Option<i64>,
+    pub host: Option<String>,
+    pub reason: String,
+    pub expires_at: Option<String>,
+}
+
+/// Levels a rule may be given.
+pub const LEVELS: &[&str] = &["informational", "low", "medium", "high", "critical"];

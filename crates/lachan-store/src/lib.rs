@@ -30,9 +30,21 @@ use lachan_core::registry::{
 /// Everything the server needs from its main database: accounts, the
 /// registry, the alert queue and the audit log. Implemented for every type
 /// that implements the parts. Events live in a separate [`EventStore`].
-pub trait Store: AccountStore + RegistryStore + AuditStore + AlertStore {}
+pub trait Store: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore {}
 
-impl<T: AccountStore + RegistryStore + AuditStore + AlertStore> Store for T {}
+impl<T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore> Store for T {}
+
+/// Detection tuning: rule overrides and suppressions (each change audited).
+#[async_trait]
+pub trait TuningStore: Send + Sync + 'static {
+    async fn list_overrides(&self) -> StoreResult<Vec<RuleOverride>>;
+    /// Create or replace the override of `o.rule_id`.
+    async fn set_override(&self, ctx: &AuditCtx, o: &RuleOverride) -> StoreResult<RuleOverride>;
+    async fn delete_override(&self, ctx: &AuditCtx, rule_id: &str) -> StoreResult<()>;
+    async fn list_suppressions(&self) -> StoreResult<Vec<Suppression>>;
+    async fn create_suppression(&self, ctx: &AuditCtx, s: &NewSuppression) -> StoreResult<i64>;
+    async fn delete_suppression(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+}
 
 /// The alert queue.
 #[async_trait]

@@ -93,5 +93,12 @@ pub fn router() -> Router<Arc<AppState>> {
             get(events::get_alert).patch(events::update_alert),
         )
         .route("/pipeline", get(events::pipeline_stats))
+        .route("/tuning", get(events::get_tuning))
+        .route(
+            "/rules/{rule_id}/override",
+            axum::routing::put(events::put_override).delete(events::delete_override),
+        )
+        .route("/suppressions", post(events::create_suppression))
+        .route("/suppressions/{id}", delete(events::delete_suppression))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

@@ -71,6 +71,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/alerts/{id}"),
     ("patch", "/alerts/{id}"),
     ("get", "/pipeline"),
+    ("get", "/tuning"),
+    ("put", "/rules/{rule_id}/override"),
+    ("delete", "/rules/{rule_id}/override"),
+    ("post", "/suppressions"),
+    ("delete", "/suppressions/{id}"),
 ];
 
 pub fn build() -> Value {
@@ -333,6 +338,39 @@ pub fn build() -> Value {
             None,
         ),
     );
+    add(
+        "get",
+        "/tuning",
+        op("Rule overrides and suppressions in force", "200", None),
+    );
+    add(
+        "put",
+        "/rules/{rule_id}/override",
+        op(
+            "Switch a rule off or give it another level (reason required; audited)",
+            "200",
+            Some("RuleOverride"),
+        ),
+    );
+    add(
+        "delete",
+        "/rules/{rule_id}/override",
+        op("Remove a rule override (audited)", "204", None),
+    );
+    add(
+        "post",
+        "/suppressions",
+        op(
+            "Suppress hits where an event field matches a value (* wildcard), optionally for one rule, agency or host, until expires_at (audited)",
+            "201",
+            Some("SuppressionCreate"),
+        ),
+    );
+    add(
+        "delete",
+        "/suppressions/{id}",
+        op("Remove a suppression (audited)", "204", None),
+    );
 
     json!({
         "openapi": "3.1.0",
@@ -373,6 +411,14 @@ pub fn build() -> Value {
                 "AlertUpdate": {"type": "object", "properties": {
                     "status": {"enum": lachan_store::ALERT_STATUSES}, "assignee": {"type": "string"},
                     "reason": {"type": "string", "maxLength": 1000}}},
+                "RuleOverride": {"type": "object", "required": ["enabled", "reason"], "properties": {
+                    "enabled": {"type": "boolean"}, "level": {"enum": lachan_store::LEVELS},
+                    "reason": {"type": "string", "maxLength": 1000}}},
+                "SuppressionCreate": {"type": "object", "required": ["field", "value", "reason"], "properties": {
+                    "rule_id": {"type": "string"}, "field": {"type": "string"}, "value": {"type": "string"},
+                    "agency_code": {"type": "string"}, "host": {"type": "string"},
+                    "reason": {"type": "string", "maxLength": 1000},
+                    "expires_at": {"type": "string", "format": "date-time"}}},
                 "ContactCreate": {"type": "object", "required": ["name"], "properties": {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}
             }

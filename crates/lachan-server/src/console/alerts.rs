@@ -172,6 +172,7 @@ struct DetailPage {
     c: Ctx,
     a: Row,
     rule_id: String,
+    tune_href: String,
     status_options: Vec<Opt>,
     reason: String,
     key_fields: Vec<(String, String)>,
@@ -202,6 +203,7 @@ pub async fn detail(
     events.reverse();
     render::page(&DetailPage {
         rule_id: a.rule_id.clone(),
+        tune_href: format!("/tuning?rule_id={}&host={}", enc(&a.rule_id), enc(&a.host)),
         status_options: options(
             &ui.c,
             "alert.status",

@@ -19,6 +19,7 @@ mod login;
 mod render;
 mod session;
 mod systems;
+mod tuning;
 mod users;
 
 use std::sync::Arc;
@@ -79,5 +80,13 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/alerts/{id}", get(alerts::detail).post(alerts::triage))
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::detail))
+        .route("/tuning", get(tuning::page))
+        .route("/tuning/override", post(tuning::save_override))
+        .route("/tuning/override/delete", post(tuning::remove_override))
+        .route("/tuning/suppressions", post(tuning::add_suppression))
+        .route(
+            "/tuning/suppressions/{id}/delete",
+            post(tuning::remove_suppression),
+        )
         .route("/static/{file}", get(assets::serve))
 }

@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
-use super::{DetectBatch, PipelineStats, Rules};
+use super::tuning::Verdict;
+use super::{DetectBatch, PipelineStats, Rules, SharedTuning};
 
 /// Time from a batch's arrival to its alerts being stored, in microseconds, for the
 /// batches that raised alerts (bounded; used by `lachan bench ingest`).
@@ -45,6 +46,7 @@ pub(super) fn spawn(
     mut rx: mpsc::Receiver<DetectBatch>,
     rules: Rules,
     store: Arc<dyn Store>,
+    tuning: SharedTuning,
     rt: tokio::runtime::Handle,
     stats: Arc<PipelineStats>,
     latency: Arc<LatencyLog>,
@@ -62,27 +64,30 @@ pub(super) fn spawn(
                 .par_iter()
                 .map(|it| detector.detect(&it.event))
                 .collect();
-            let mut hits = Vec::new();
-            for (it, dets) in batch.items.iter().zip(&found) {
+            let mut hits: Vec<(usize, AlertHit)> = Vec::new();
+            for (i, (it, dets)) in batch.items.iter().zip(&found).enumerate() {
                 for d in dets {
                     let Some(meta) = detector.rules().get(d.rule) else {
                         continue;
                     };
                     let key_fields: Map<String, Value> = d.matched.iter().cloned().collect();
-                    hits.push(AlertHit {
-                        rule_id: if meta.id.is_empty() {
-                            format!("title:{}", meta.title)
-                        } else {
-                            meta.id.clone()
+                    hits.push((
+                        i,
+                        AlertHit {
+                            rule_id: if meta.id.is_empty() {
+                                format!("title:{}", meta.title)
+                            } else {
+                                meta.id.clone()
+                            },
+                            rule_title: meta.title.clone(),
+                            level: meta.level.as_str().to_string(),
+                            host: it.host.clone(),
+                            agency_id: it.agency_id,
+                            seen_at: it.seen_at.clone(),
+                            event_id: it.id.clone(),
+                            key_fields: Value::Object(key_fields),
                         },
-                        rule_title: meta.title.clone(),
-                        level: meta.level.as_str().to_string(),
-                        host: it.host.clone(),
-                        agency_id: it.agency_id,
-                        seen_at: it.seen_at.clone(),
-                        event_id: it.id.clone(),
-                        key_fields: Value::Object(key_fields),
-                    });
+                    ));
                 }
                 if let Some(c) = correlator.as_mut() {
                     for ch in c.process(&it.event, dets) {
@@ -93,20 +98,23 @@ pub(super) fn spawn(
                             .collect();
                         key.insert("correlation".into(), Value::from(ch.kind.clone()));
                         key.insert("value".into(), Value::from(ch.value));
-                        hits.push(AlertHit {
-                            rule_id: if ch.id.is_empty() {
-                                format!("title:{}", ch.title)
-                            } else {
-                                ch.id.clone()
+                        hits.push((
+                            i,
+                            AlertHit {
+                                rule_id: if ch.id.is_empty() {
+                                    format!("title:{}", ch.title)
+                                } else {
+                                    ch.id.clone()
+                                },
+                                rule_title: ch.title.clone(),
+                                level: ch.level.as_str().to_string(),
+                                host: it.host.clone(),
+                                agency_id: it.agency_id,
+                                seen_at: it.seen_at.clone(),
+                                event_id: it.id.clone(),
+                                key_fields: Value::Object(key),
                             },
-                            rule_title: ch.title.clone(),
-                            level: ch.level.as_str().to_string(),
-                            host: it.host.clone(),
-                            agency_id: it.agency_id,
-                            seen_at: it.seen_at.clone(),
-                            event_id: it.id.clone(),
-                            key_fields: Value::Object(key),
-                        });
+                        ));
                     }
                 }
             }
@@ -116,6 +124,33 @@ pub(super) fn spawn(
             stats
                 .analysed
                 .fetch_add(batch.items.len() as u64, Ordering::Relaxed);
+            if hits.is_empty() {
+                continue;
+            }
+            let tuning = match tuning.read() {
+                Ok(t) => t.clone(),
+                Err(p) => p.into_inner().clone(),
+            };
+            let hits: Vec<AlertHit> = if tuning.is_empty() {
+                hits.into_iter().map(|(_, h)| h).collect()
+            } else {
+                let now = lachan_ingest::normalize::rfc3339_ms(lachan_sigma::Timestamp::now());
+                hits.into_iter()
+                    .filter_map(|(i, mut h)| {
+                        match tuning.apply(&mut h, &batch.items[i].event, &now) {
+                            Verdict::Keep => Some(h),
+                            Verdict::Disabled => {
+                                stats.disabled_hits.fetch_add(1, Ordering::Relaxed);
+                                None
+                            }
+                            Verdict::Suppressed(_) => {
+                                stats.suppressed_hits.fetch_add(1, Ordering::Relaxed);
+                                None
+                            }
+                        }
+                    })
+                    .collect()
+            };
             if hits.is_empty() {
                 continue;
             }

@@ -10,10 +10,11 @@
 pub mod bench;
 mod detect;
 pub mod syslog;
+pub mod tuning;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use lachan_ingest::normalize;
@@ -113,6 +114,10 @@ pub struct PipelineStats {
     pub batches: AtomicU64,
     pub detections: AtomicU64,
     pub alerts_opened: AtomicU64,
+    /// Hits dropped because their rule is switched off.
+    pub disabled_hits: AtomicU64,
+    /// Hits dropped by a suppression.
+    pub suppressed_hits: AtomicU64,
     pub rejected: AtomicU64,
     pub detect_errors: AtomicU64,
     /// Time spent normalising, storing, matching and writing alerts (µs, summed).
@@ -136,8 +141,13 @@ pub(crate) struct DetectItem {
     pub seen_at: String,
 }
 
+/// The current tuning, shared with the detection thread.
+pub type SharedTuning = Arc<RwLock<Arc<tuning::Tuning>>>;
+
 pub struct Pipeline {
     events: Arc<dyn EventStore>,
+    store: Arc<dyn Store>,
+    tuning: SharedTuning,
     tx: mpsc::Sender<DetectBatch>,
     pub stats: Arc<PipelineStats>,
     pub latency: Arc<LatencyLog>,
@@ -154,18 +164,22 @@ impl Pipeline {
         let (tx, rx) = mpsc::channel(QUEUE_BATCHES);
         let stats = Arc::new(PipelineStats::default());
         let latency = Arc::new(LatencyLog::default());
+        let tuning: SharedTuning = Arc::default();
         let rule_counts = rules.counts;
         let unrouted_rules = rules.unrouted;
         detect::spawn(
             rx,
             rules,
-            store,
+            store.clone(),
+            tuning.clone(),
             tokio::runtime::Handle::current(),
             stats.clone(),
             latency.clone(),
         );
         Arc::new(Self {
             events,
+            store,
+            tuning,
             tx,
             stats,
             latency,
@@ -259,7 +273,22 @@ impl Pipeline {
         let rules = tokio::task::spawn_blocking(move || Rules::load(&cfg))
             .await
             .map_err(|e| PipelineError::Start(e.to_string()))??;
-        Ok(Self::start(Arc::new(events), store, rules))
+        let p = Self::start(Arc::new(events), store, rules);
+        p.reload_tuning().await?;
+        Ok(p)
+    }
+
+    /// Read the tuning tables again (after every change to them).
+    pub async fn reload_tuning(&self) -> Result<(), StoreError> {
+        let t = tuning::Tuning::new(
+            self.store.list_overrides().await?,
+            self.store.list_suppressions().await?,
+        );
+        match self.tuning.write() {
+            Ok(mut g) => *g = Arc::new(t),
+            Err(p) => *p.into_inner() = Arc::new(t),
+        }
+        Ok(())
     }
 
     pub fn events(&self) -> &Arc<dyn EventStore> {

@@ -3,6 +3,7 @@
 //! never call the store for a protected operation directly.
 
 pub mod events;
+pub mod tuning;
 
 use lachan_core::audit::{AuditEntry, AuditRecord};
 use lachan_core::auth::{Action, Role, Scope};

@@ -24,6 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "alerts",
         sql: include_str!("../../migrations/sqlite/0002_alerts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "tuning",
+        sql: include_str!("../../migrations/sqlite/0003_tuning.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -15,6 +15,7 @@ mod alerts;
 mod audit;
 mod events;
 mod migrate;
+mod tuning;
 
 pub use events::{EVENTS_DB_FILE, SqliteEventStore, day_of};
 
@@ -145,6 +146,36 @@ impl crate::AlertStore for SqliteStore {
         change: &crate::AlertChange,
     ) -> StoreResult<crate::Alert> {
         self.change_alert(ctx, id, change).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::TuningStore for SqliteStore {
+    async fn list_overrides(&self) -> StoreResult<Vec<crate::RuleOverride>> {
+        self.overrides().await
+    }
+    async fn set_override(
+        &self,
+        ctx: &crate::AuditCtx,
+        o: &crate::RuleOverride,
+    ) -> StoreResult<crate::RuleOverride> {
+        self.put_override(ctx, o).await
+    }
+    async fn delete_override(&self, ctx: &crate::AuditCtx, rule_id: &str) -> StoreResult<()> {
+        self.remove_override(ctx, rule_id).await
+    }
+    async fn list_suppressions(&self) -> StoreResult<Vec<crate::Suppression>> {
+        self.suppressions().await
+    }
+    async fn create_suppression(
+        &self,
+        ctx: &crate::AuditCtx,
+        s: &crate::NewSuppression,
+    ) -> StoreResult<i64> {
+        self.add_suppression(ctx, s).await
+    }
+    async fn delete_suppression(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
+        self.remove_suppression(ctx, id).await
     }
 }
 
