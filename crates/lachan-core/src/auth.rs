@@ -128,6 +128,8 @@ pub enum Action {
     TriageAlerts,
     /// Switch rules off, re-level them, add and remove suppressions.
     TuneDetection,
+    /// Create enrollment tokens and revoke agents.
+    ManageAgents,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -166,6 +168,7 @@ mod tests {
             ReadEvents,
             TriageAlerts,
             TuneDetection,
+            ManageAgents,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());
@@ -176,5 +179,6 @@ mod tests {
         assert!(Role::Auditor.can(ReadEvents) && !Role::Auditor.can(TriageAlerts));
         assert!(!Role::Auditor.can(IngestEvents) && Role::AgencyOfficer.can(TriageAlerts));
         assert!(Role::Analyst.can(TuneDetection) && !Role::AgencyOfficer.can(TuneDetection));
+        assert!(!Role::Analyst.can(ManageAgents) && Role::Admin.can(ManageAgents));
     }
 }

@@ -294,6 +294,39 @@ impl FromRequestParts<Arc<AppState>> for ApiPrincipal {
     }
 }
 
+/// Gateway authentication of an enrolled agent: `Authorization: Bearer lca_…`. A revoked
+/// agent is refused at once.
+pub struct AgentPrincipal {
+    pub agent: lachan_store::Agent,
+    pub source_ip: String,
+}
+
+impl FromRequestParts<Arc<AppState>> for AgentPrincipal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthorized)?;
+        if !token.starts_with("lca_") || token.len() > 200 {
+            return Err(AppError::Unauthorized);
+        }
+        let agent = state
+            .store
+            .agent_by_credential(&token_hash(&token))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        if agent.revoked {
+            return Err(AppError::Forbidden("this agent has been revoked".into()));
+        }
+        Ok(AgentPrincipal {
+            agent,
+            source_ip: client_ip(parts),
+        })
+    }
+}
+
 fn note_ip_failure(state: &AppState, ip: &str) {
     if let Ok(mut m) = state.ip_failures.lock() {
         let now = Instant::now();

@@ -1149,3 +1149,50 @@ async fn alert_queue_and_event_search_pages() {
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert!(!c.get("/tuning").await.body.contains("máy dựng thử"));
 }
+
+#[tokio::test]
+async fn agents_page_issues_an_enrollment_token_once() {
+    let srv = server(ServerConfig::default()).await;
+    let mut c = admin(&srv).await;
+    let csrf = c.csrf().await;
+    let r = c
+        .post(
+            "/agencies",
+            &[
+                ("_csrf", &csrf),
+                ("code", "XA-01"),
+                ("name", "UBND xã Một"),
+                ("kind", "commune_ward"),
+                ("parent_code", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/agents").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tác tử giám sát trên máy"));
+    assert!(page.body.contains("id=\"token-form\""));
+    let issued = c
+        .post(
+            "/agents/tokens",
+            &[("_csrf", &csrf), ("agency_code", "XA-01"), ("days", "3")],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    assert!(
+        issued.body.contains("id=\"token-value\">lce_"),
+        "{}",
+        issued.body
+    );
+    let again = c.get("/agents").await;
+    assert!(!again.body.contains("lce_"), "the token is shown only once");
+    let bad = c
+        .post(
+            "/agents/tokens",
+            &[("_csrf", &csrf), ("agency_code", "XA-01"), ("days", "abc")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let no_csrf = c.post("/agents/tokens", &[("agency_code", "XA-01")]).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+}

@@ -11,11 +11,13 @@
 //!   are stored together or not at all;
 //! - an import is one transaction: one bad row and nothing is stored.
 
+pub mod agents;
 mod error;
 pub mod events;
 pub mod sqlite;
 mod types;
 
+pub use agents::*;
 pub use error::{StoreError, StoreResult};
 pub use events::*;
 pub use types::*;
@@ -30,9 +32,42 @@ use lachan_core::registry::{
 /// Everything the server needs from its main database: accounts, the
 /// registry, the alert queue and the audit log. Implemented for every type
 /// that implements the parts. Events live in a separate [`EventStore`].
-pub trait Store: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore {}
+pub trait Store:
+    AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore
+{
+}
 
-impl<T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore> Store for T {}
+impl<T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore> Store
+    for T
+{
+}
+
+/// Endpoint agents and enrollment tokens.
+#[async_trait]
+pub trait AgentStore: Send + Sync + 'static {
+    /// A token (stored as its hash) that enrolls agents into `agency_id` until `expires_at`.
+    async fn create_enroll_token(
+        &self,
+        ctx: &AuditCtx,
+        agency_id: i64,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> StoreResult<EnrollToken>;
+    /// Enroll an agent with a valid token; audited as the agent.
+    async fn enroll_agent(
+        &self,
+        token_hash: &str,
+        source_ip: &str,
+        a: &NewAgent,
+    ) -> StoreResult<Agent>;
+    async fn agent(&self, id: i64) -> StoreResult<Option<Agent>>;
+    async fn agent_by_credential(&self, hash: &str) -> StoreResult<Option<Agent>>;
+    /// Record contact (and the latest heartbeat, when given).
+    async fn touch_agent(&self, id: i64, heartbeat: Option<&str>) -> StoreResult<()>;
+    async fn list_agents(&self, scope: &Scope) -> StoreResult<Vec<Agent>>;
+    /// Refuse the agent's credential from now on (audited).
+    async fn revoke_agent(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+}
 
 /// Detection tuning: rule overrides and suppressions (each change audited).
 #[async_trait]
@@ -69,6 +104,15 @@ pub trait AlertStore: Send + Sync + 'static {
 pub trait EventStore: Send + Sync + 'static {
     /// Store a batch in one transaction; when this returns `Ok` every event is on disk.
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<String>>;
+    /// Store an agent's batch `seq` unless that number (or a later one) was stored before,
+    /// in the same transaction as the agent's sequence mark, so a retried batch is never
+    /// stored twice. Numbers may skip (batches the agent dropped past its spool bound).
+    async fn append_agent_batch(
+        &self,
+        agent_id: i64,
+        seq: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<BatchOutcome>;
     async fn search_events(&self, q: &EventQuery) -> StoreResult<Page<StoredEvent>>;
     async fn event(&self, id: &str) -> StoreResult<Option<StoredEvent>>;
     /// The agency of a stored event: `None` when there is no such event.

@@ -223,3 +223,41 @@ async fn alerts_group_scope_and_triage() {
     assert!(r[0].1);
     assert_eq!(s.verify_audit().await.unwrap().unwrap(), 1);
 }
+
+#[tokio::test]
+async fn agent_batches_are_stored_once() {
+    use lachan_store::BatchOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let s = SqliteEventStore::open(&path).await.unwrap();
+    let b = |n: i64| vec![ev(T0 + n, Some(1), "pc-1", &format!("line {n}"))];
+    assert!(
+        matches!(s.append_agent_batch(7, 1, &b(1)).await.unwrap(), BatchOutcome::Stored(ids) if ids.len() == 1)
+    );
+    // A retry of batch 1 (its acknowledgement was lost) stores nothing.
+    assert_eq!(
+        s.append_agent_batch(7, 1, &b(1)).await.unwrap(),
+        BatchOutcome::Duplicate { last_seq: 1 }
+    );
+    // Numbers may skip (batches dropped on the agent), but never go back.
+    assert!(matches!(
+        s.append_agent_batch(7, 5, &b(5)).await.unwrap(),
+        BatchOutcome::Stored(_)
+    ));
+    assert_eq!(
+        s.append_agent_batch(7, 3, &b(3)).await.unwrap(),
+        BatchOutcome::Duplicate { last_seq: 5 }
+    );
+    // Another agent has its own numbers; the marks survive a reopen.
+    assert!(matches!(
+        s.append_agent_batch(8, 1, &b(1)).await.unwrap(),
+        BatchOutcome::Stored(_)
+    ));
+    drop(s);
+    let s = SqliteEventStore::open(&path).await.unwrap();
+    assert_eq!(
+        s.append_agent_batch(7, 5, &b(5)).await.unwrap(),
+        BatchOutcome::Duplicate { last_seq: 5 }
+    );
+    assert_eq!(s.event_count().await.unwrap(), 3);
+}

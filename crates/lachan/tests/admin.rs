@@ -110,3 +110,49 @@ async fn verify_backup_restore() {
     assert!(!o.status.success());
     assert!(text(&o).contains("no Lá Chắn database"), "{}", text(&o));
 }
+
+#[test]
+fn enroll_token_is_printed_once_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    let o = lachan(&["admin", "seed-demo", "--data", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = lachan(&["admin", "enroll-token", "--data", d, "--agency", "NOPE"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("no agency with code 'NOPE'"),
+        "{}",
+        text(&o)
+    );
+    let o = lachan(&[
+        "admin",
+        "enroll-token",
+        "--data",
+        d,
+        "--agency",
+        "HN-CA",
+        "--expires",
+        "0d",
+    ]);
+    assert!(!o.status.success());
+    let o = lachan(&[
+        "admin",
+        "enroll-token",
+        "--data",
+        d,
+        "--agency",
+        "HN-CA",
+        "--expires",
+        "12h",
+    ]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    let token = out
+        .lines()
+        .find(|l| l.starts_with("lce_"))
+        .expect("token line");
+    assert!(token.len() > 20);
+    let o = lachan(&["admin", "verify-audit", "--data", d]);
+    assert!(o.status.success(), "{}", text(&o));
+}

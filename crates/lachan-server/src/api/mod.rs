@@ -3,6 +3,7 @@
 //! are ignored here. Described in `GET /api/v1/openapi.json`.
 
 mod accounts;
+mod agents;
 mod body;
 mod events;
 mod openapi;
@@ -94,6 +95,17 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/pipeline", get(events::pipeline_stats))
         .route("/tuning", get(events::get_tuning))
+        .route("/enroll-tokens", post(agents::create_enroll_token))
+        .route("/agents", get(agents::list))
+        .route("/agents/{id}/revoke", post(agents::revoke))
+        .route("/agent/enroll", post(agents::enroll))
+        .route(
+            "/agent/events",
+            post(agents::batch).layer(axum::extract::DefaultBodyLimit::max(
+                crate::service::agents::MAX_BATCH_BYTES,
+            )),
+        )
+        .route("/agent/heartbeat", post(agents::heartbeat))
         .route(
             "/rules/{rule_id}/override",
             axum::routing::put(events::put_override).delete(events::delete_override),

@@ -72,6 +72,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("patch", "/alerts/{id}"),
     ("get", "/pipeline"),
     ("get", "/tuning"),
+    ("post", "/enroll-tokens"),
+    ("get", "/agents"),
+    ("post", "/agents/{id}/revoke"),
+    ("post", "/agent/enroll"),
+    ("post", "/agent/events"),
+    ("post", "/agent/heartbeat"),
     ("put", "/rules/{rule_id}/override"),
     ("delete", "/rules/{rule_id}/override"),
     ("post", "/suppressions"),
@@ -344,6 +350,59 @@ pub fn build() -> Value {
         op("Rule overrides and suppressions in force", "200", None),
     );
     add(
+        "post",
+        "/enroll-tokens",
+        op(
+            "Create an agent enrollment token for an agency (admins; the token is shown once)",
+            "201",
+            Some("EnrollTokenCreate"),
+        ),
+    );
+    add(
+        "get",
+        "/agents",
+        op(
+            "Enrolled agents in the caller's scope with status online/offline/revoked",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "post",
+        "/agents/{id}/revoke",
+        op(
+            "Revoke an agent: its credential is refused at once (audited)",
+            "204",
+            None,
+        ),
+    );
+    let mut enroll = op(
+        "Agent enrollment with an enrollment token; returns the agent's own credential once",
+        "201",
+        Some("AgentEnroll"),
+    );
+    enroll["security"] = json!([]);
+    add("post", "/agent/enroll", enroll);
+    let mut batch = op(
+        "Agent gateway: one batch of NDJSON events (Content-Encoding: gzip allowed), numbered \
+         by the X-Lachan-Seq header. Acknowledged only once stored; a number already stored \
+         is acknowledged as a duplicate and not stored again. Bearer: the agent credential.",
+        "200",
+        None,
+    );
+    batch["requestBody"] = json!({"required": true, "content": {
+        "application/x-ndjson": {"schema": {"type": "string"}}}});
+    add("post", "/agent/events", batch);
+    add(
+        "post",
+        "/agent/heartbeat",
+        op(
+            "Agent heartbeat (a JSON object of agent figures); bearer: the agent credential",
+            "200",
+            None,
+        ),
+    );
+    add(
         "put",
         "/rules/{rule_id}/override",
         op(
@@ -411,6 +470,12 @@ pub fn build() -> Value {
                 "AlertUpdate": {"type": "object", "properties": {
                     "status": {"enum": lachan_store::ALERT_STATUSES}, "assignee": {"type": "string"},
                     "reason": {"type": "string", "maxLength": 1000}}},
+                "EnrollTokenCreate": {"type": "object", "required": ["agency_code"], "properties": {
+                    "agency_code": {"type": "string"},
+                    "expires_in_hours": {"type": "integer", "minimum": 1, "maximum": 2160, "default": 168}}},
+                "AgentEnroll": {"type": "object", "required": ["token", "hostname"], "properties": {
+                    "token": {"type": "string"}, "hostname": {"type": "string"}, "os": {"type": "string"},
+                    "ips": {"type": "array", "items": {"type": "string"}}, "version": {"type": "string"}}},
                 "RuleOverride": {"type": "object", "required": ["enabled", "reason"], "properties": {
                     "enabled": {"type": "boolean"}, "level": {"enum": lachan_store::LEVELS},
                     "reason": {"type": "string", "maxLength": 1000}}},

@@ -64,6 +64,39 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("nav.alerts", "Cảnh báo", "Alerts"),
     ("nav.events", "Sự kiện", "Events"),
     ("nav.tuning", "Tinh chỉnh", "Tuning"),
+    ("nav.agents", "Tác tử", "Agents"),
+    (
+        "agents.title",
+        "Tác tử giám sát trên máy",
+        "Endpoint agents",
+    ),
+    ("agents.os", "Hệ điều hành", "OS"),
+    ("agents.ips", "Địa chỉ IP", "IP addresses"),
+    ("agents.version", "Phiên bản", "Version"),
+    ("agents.last_seen", "Liên lạc lần cuối", "Last seen"),
+    ("agents.rss", "Bộ nhớ (MB)", "Memory (MB)"),
+    ("agents.status.online", "Trực tuyến", "Online"),
+    ("agents.status.offline", "Mất liên lạc", "Offline"),
+    ("agents.status.revoked", "Đã thu hồi", "Revoked"),
+    ("agents.revoke", "Thu hồi", "Revoke"),
+    (
+        "agents.confirm_revoke",
+        "Thu hồi tác tử này? Máy sẽ không gửi được dữ liệu nữa.",
+        "Revoke this agent? It will no longer be able to send data.",
+    ),
+    (
+        "agents.new_token",
+        "Mã đăng ký tác tử mới",
+        "New enrollment token",
+    ),
+    ("agents.days", "Hiệu lực (ngày)", "Valid for (days)"),
+    ("agents.issue", "Tạo mã đăng ký", "Create token"),
+    (
+        "agents.token_issued",
+        "Mã đăng ký (chỉ hiển thị một lần) cho đơn vị",
+        "Enrollment token (shown once) for agency",
+    ),
+    ("agents.valid_until", "hiệu lực đến", "valid until"),
     ("tuning.title", "Tinh chỉnh phát hiện", "Detection tuning"),
     (
         "tuning.help",
@@ -161,6 +194,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("ok.added", "Đã thêm.", "Added."),
     ("ok.password", "Đã đổi mật khẩu.", "Password changed."),
     ("ok.revoked", "Đã thu hồi mã truy cập.", "Token revoked."),
+    ("ok.agent_revoked", "Đã thu hồi tác tử.", "Agent revoked."),
     ("confirm.delete", "Xóa mục này?", "Delete this item?"),
     (
         "confirm.disable",
@@ -585,6 +619,7 @@ mod tests {
             include_str!("../../templates/events.html"),
             include_str!("../../templates/event_detail.html"),
             include_str!("../../templates/tuning.html"),
+            include_str!("../../templates/agents.html"),
             include_str!("render.rs"),
             include_str!("systems.rs"),
             include_str!("dashboard.rs"),
@@ -611,6 +646,12 @@ mod tests {
         for s in ["active", "open", "acknowledged", "closed", "all"] {
             assert!(
                 lookup(Lang::En, &format!("alert.status.{s}")).is_some(),
+                "{s}"
+            );
+        }
+        for s in ["online", "offline", "revoked"] {
+            assert!(
+                lookup(Lang::En, &format!("agents.status.{s}")).is_some(),
                 "{s}"
             );
         }

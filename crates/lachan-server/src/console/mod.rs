@@ -8,6 +8,7 @@
 
 mod account;
 mod agencies;
+mod agents;
 mod alerts;
 mod assets;
 mod audit;
@@ -80,6 +81,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/alerts/{id}", get(alerts::detail).post(alerts::triage))
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::detail))
+        .route("/agents", get(agents::list))
+        .route("/agents/tokens", post(agents::create_token))
+        .route("/agents/{id}/revoke", post(agents::revoke))
         .route("/tuning", get(tuning::page))
         .route("/tuning/override", post(tuning::save_override))
         .route("/tuning/override/delete", post(tuning::remove_override))

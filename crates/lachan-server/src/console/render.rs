@@ -93,6 +93,7 @@ impl Ctx {
         add("/", "nav.dashboard", role.can(Action::ReadRegistry));
         add("/alerts", "nav.alerts", role.can(Action::ReadEvents));
         add("/events", "nav.events", role.can(Action::ReadEvents));
+        add("/agents", "nav.agents", role.can(Action::ReadEvents));
         add("/tuning", "nav.tuning", role.can(Action::ReadEvents));
         add("/agencies", "nav.agencies", role.can(Action::ReadRegistry));
         add("/systems", "nav.systems", role.can(Action::ReadRegistry));

@@ -195,8 +195,32 @@ impl Pipeline {
         batch: Vec<Incoming>,
         origin: &str,
     ) -> Result<Vec<String>, StoreError> {
-        if batch.is_empty() {
-            return Ok(Vec::new());
+        match self.ingest_inner(batch, origin, None).await? {
+            lachan_store::BatchOutcome::Stored(ids) => Ok(ids),
+            lachan_store::BatchOutcome::Duplicate { .. } => Ok(Vec::new()),
+        }
+    }
+
+    /// Like [`Pipeline::ingest`] for agent `agent_id`'s batch number `seq`: a batch whose
+    /// number was stored before is acknowledged without being stored again.
+    pub async fn ingest_agent(
+        &self,
+        agent_id: i64,
+        seq: i64,
+        batch: Vec<Incoming>,
+    ) -> Result<lachan_store::BatchOutcome, StoreError> {
+        self.ingest_inner(batch, "agent", Some((agent_id, seq)))
+            .await
+    }
+
+    async fn ingest_inner(
+        &self,
+        batch: Vec<Incoming>,
+        origin: &str,
+        seq: Option<(i64, i64)>,
+    ) -> Result<lachan_store::BatchOutcome, StoreError> {
+        if batch.is_empty() && seq.is_none() {
+            return Ok(lachan_store::BatchOutcome::Stored(Vec::new()));
         }
         let received = Instant::now();
         let arrival = Timestamp::now();
@@ -226,18 +250,25 @@ impl Pipeline {
             t_store.duration_since(received).as_micros() as u64,
             Ordering::Relaxed,
         );
-        let ids = self.events.append_events(&rows).await?;
+        let outcome = match seq {
+            None => lachan_store::BatchOutcome::Stored(self.events.append_events(&rows).await?),
+            Some((agent, seq)) => self.events.append_agent_batch(agent, seq, &rows).await?,
+        };
         self.stats
             .store_us
             .fetch_add(t_store.elapsed().as_micros() as u64, Ordering::Relaxed);
         drop(rows);
+        let ids = match &outcome {
+            lachan_store::BatchOutcome::Stored(ids) => ids.clone(),
+            lachan_store::BatchOutcome::Duplicate { .. } => return Ok(outcome),
+        };
         self.stats
             .stored
             .fetch_add(ids.len() as u64, Ordering::Relaxed);
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
         let items = batch
             .into_iter()
-            .zip(ids.iter().cloned())
+            .zip(ids)
             .zip(meta)
             .map(|((inc, id), (host, seen_at))| DetectItem {
                 id,
@@ -251,7 +282,7 @@ impl Pipeline {
         if self.tx.send(DetectBatch { items, received }).await.is_err() {
             tracing::error!("detection has stopped; events are stored but not analysed");
         }
-        Ok(ids)
+        Ok(outcome)
     }
 
     /// Count a rejected request (malformed body, oversized batch …).

@@ -21,6 +21,7 @@ use sqlx::sqlite::{
 use sqlx::{Connection, QueryBuilder, Row, Sqlite};
 use tokio::sync::Mutex;
 
+use crate::agents::BatchOutcome;
 use crate::events::{EventQuery, NewEvent, StoredEvent};
 use crate::{Page, StoreError, StoreResult};
 
@@ -67,6 +68,12 @@ impl SqliteEventStore {
         sqlx::query("CREATE TABLE IF NOT EXISTS partitions (day INTEGER PRIMARY KEY)")
             .execute(&mut conn)
             .await?;
+        // The last batch number stored per agent, moved with each batch's events.
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS agent_seq (agent_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+        )
+        .execute(&mut conn)
+        .await?;
         let days: Vec<(i64,)> = sqlx::query_as("SELECT day FROM partitions")
             .fetch_all(&mut conn)
             .await?;
@@ -111,9 +118,49 @@ impl SqliteEventStore {
 
     /// Append a batch in one durable transaction; returns the new ids in order.
     pub async fn append(&self, events: &[NewEvent]) -> StoreResult<Vec<String>> {
+        match self.append_inner(events, None).await? {
+            BatchOutcome::Stored(ids) => Ok(ids),
+            BatchOutcome::Duplicate { .. } => Ok(Vec::new()),
+        }
+    }
+
+    /// Append agent `agent_id`'s batch `seq` unless it was stored before; the agent's
+    /// sequence mark moves in the same transaction.
+    pub async fn append_seq(
+        &self,
+        agent_id: i64,
+        seq: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<BatchOutcome> {
+        self.append_inner(events, Some((agent_id, seq))).await
+    }
+
+    async fn append_inner(
+        &self,
+        events: &[NewEvent],
+        seq: Option<(i64, i64)>,
+    ) -> StoreResult<BatchOutcome> {
         let mut w = self.writer.lock().await;
         let Writer { conn, next_id } = &mut *w;
         let mut tx = conn.begin().await?;
+        if let Some((agent, seq)) = seq {
+            let last: Option<(i64,)> =
+                sqlx::query_as("SELECT seq FROM agent_seq WHERE agent_id = ?")
+                    .bind(agent)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((last,)) = last
+                && seq <= last
+            {
+                tx.rollback().await?;
+                return Ok(BatchOutcome::Duplicate { last_seq: last });
+            }
+            sqlx::query("INSERT OR REPLACE INTO agent_seq (agent_id, seq) VALUES (?, ?)")
+                .bind(agent)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut ids = Vec::with_capacity(events.len());
         // Group by partition, keeping the input order inside each.
         let mut by_day: Vec<(i64, Vec<usize>)> = Vec::new();
@@ -187,7 +234,7 @@ impl SqliteEventStore {
             self.remember_day(d, true);
         }
         ids.extend(assigned);
-        Ok(ids)
+        Ok(BatchOutcome::Stored(ids))
     }
 
     /// Events matching `q`, newest first, with the total count.

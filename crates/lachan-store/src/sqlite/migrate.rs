@@ -29,6 +29,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "tuning",
         sql: include_str!("../../migrations/sqlite/0003_tuning.sql"),
     },
+    Migration {
+        version: 4,
+        name: "agents",
+        sql: include_str!("../../migrations/sqlite/0004_agents.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -11,6 +11,7 @@ macro_rules! sql {
 }
 
 mod accounts;
+mod agents;
 mod alerts;
 mod audit;
 mod events;
@@ -150,6 +151,46 @@ impl crate::AlertStore for SqliteStore {
 }
 
 #[async_trait::async_trait]
+impl crate::AgentStore for SqliteStore {
+    async fn create_enroll_token(
+        &self,
+        ctx: &crate::AuditCtx,
+        agency_id: i64,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> StoreResult<crate::EnrollToken> {
+        self.new_enroll_token(ctx, agency_id, token_hash, expires_at)
+            .await
+    }
+    async fn enroll_agent(
+        &self,
+        token_hash: &str,
+        source_ip: &str,
+        a: &crate::NewAgent,
+    ) -> StoreResult<crate::Agent> {
+        self.enroll(token_hash, source_ip, a).await
+    }
+    async fn agent(&self, id: i64) -> StoreResult<Option<crate::Agent>> {
+        self.agent_by_id(id).await
+    }
+    async fn agent_by_credential(&self, hash: &str) -> StoreResult<Option<crate::Agent>> {
+        self.agent_by_cred(hash).await
+    }
+    async fn touch_agent(&self, id: i64, heartbeat: Option<&str>) -> StoreResult<()> {
+        self.touch(id, heartbeat).await
+    }
+    async fn list_agents(
+        &self,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Vec<crate::Agent>> {
+        self.agents(scope).await
+    }
+    async fn revoke_agent(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
+        self.revoke(ctx, id).await
+    }
+}
+
+#[async_trait::async_trait]
 impl crate::TuningStore for SqliteStore {
     async fn list_overrides(&self) -> StoreResult<Vec<crate::RuleOverride>> {
         self.overrides().await
@@ -183,6 +224,14 @@ impl crate::TuningStore for SqliteStore {
 impl crate::EventStore for SqliteEventStore {
     async fn append_events(&self, events: &[crate::NewEvent]) -> StoreResult<Vec<String>> {
         self.append(events).await
+    }
+    async fn append_agent_batch(
+        &self,
+        agent_id: i64,
+        seq: i64,
+        events: &[crate::NewEvent],
+    ) -> StoreResult<crate::BatchOutcome> {
+        self.append_seq(agent_id, seq, events).await
     }
     async fn search_events(
         &self,

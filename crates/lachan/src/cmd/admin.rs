@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use lachan_core::auth::Role;
 use lachan_store::sqlite::SqliteStore;
 use lachan_store::{AccountStore, AuditCtx, AuditStore, NewUser};
+use lachan_store::{AgentStore, RegistryStore};
 
 use super::datadir::{self, DataDir};
 
@@ -83,6 +84,34 @@ pub enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Create an agent enrollment token for an agency (printed once)
+    EnrollToken {
+        #[command(flatten)]
+        data: DataArg,
+        /// Agency code the enrolled agents belong to
+        #[arg(long)]
+        agency: String,
+        /// Validity: a number with h (hours) or d (days), e.g. 12h, 7d
+        #[arg(long, default_value = "7d")]
+        expires: String,
+    },
+}
+
+/// `12h`, `7d` → hours.
+fn parse_validity(s: &str) -> anyhow::Result<i64> {
+    let s = s.trim();
+    let (num, mult) = match s.strip_suffix('d') {
+        Some(n) => (n, 24),
+        None => (s.strip_suffix('h').unwrap_or(s), 1),
+    };
+    let n: i64 = num
+        .parse()
+        .with_context(|| format!("--expires '{s}': expected a number with h or d, e.g. 7d"))?;
+    let hours = n.saturating_mul(mult);
+    if !(1..=24 * 90).contains(&hours) {
+        anyhow::bail!("--expires must be between 1h and 90d");
+    }
+    Ok(hours)
 }
 
 pub fn run(c: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -118,6 +147,35 @@ async fn user_id(store: &SqliteStore, username: &str) -> anyhow::Result<i64> {
 
 async fn run_async(c: AdminCommand) -> anyhow::Result<ExitCode> {
     match c {
+        AdminCommand::EnrollToken {
+            data,
+            agency,
+            expires,
+        } => {
+            let hours = parse_validity(&expires)?;
+            let store = open(&data).await?;
+            let a = store
+                .agency(agency.trim())
+                .await?
+                .with_context(|| format!("no agency with code '{agency}'"))?;
+            let token = lachan_server::auth::random_token("lce_");
+            let until = lachan_core::datefmt::now_utc() + time::Duration::hours(hours);
+            let t = store
+                .create_enroll_token(
+                    &actor(),
+                    a.id,
+                    &lachan_server::auth::token_hash(&token),
+                    &lachan_core::datefmt::to_rfc3339(until),
+                )
+                .await?;
+            println!(
+                "enrollment token for agency {} (valid until {} UTC):",
+                t.agency_code, t.expires_at
+            );
+            println!("{token}");
+            println!("enroll an agent with: lachan agent --server URL --token {token}");
+            Ok(ExitCode::SUCCESS)
+        }
         AdminCommand::VerifyAudit(d) => {
             let store = open(&d).await?;
             match store.verify_audit().await? {
