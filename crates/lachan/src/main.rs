@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Run the central server (API, web console)
     Serve(cmd::serve::ServeArgs),
+    /// Run the endpoint agent (enrolls on first run, then collects and delivers)
+    Agent(cmd::agent::AgentArgs),
     /// Administrative tasks: users, backup, audit verification, demo data
     #[command(subcommand)]
     Admin(cmd::admin::AdminCommand),
@@ -42,6 +44,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Agent(args) => cmd::agent::run(args),
         Command::Admin(c) => cmd::admin::run(c),
         Command::Hunt(args) => cmd::hunt::run(args),
         Command::Sigma(c) => cmd::sigma::run(c),

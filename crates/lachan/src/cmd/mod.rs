@@ -1,6 +1,7 @@
 //! One module per subcommand. Each exposes its clap arguments and a `run`.
 
 pub mod admin;
+pub mod agent;
 pub mod bench;
 mod datadir;
 pub mod hunt;

@@ -1,0 +1,120 @@
+//! Agent settings: the command line plus an optional local YAML file that adds to them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::AgentError;
+
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    /// Server base URL (`https://soc.example:8443`).
+    pub server: String,
+    pub data: PathBuf,
+    /// Log files to follow (glob patterns).
+    pub files: Vec<String>,
+    /// Follow the systemd journal.
+    pub journald: bool,
+    /// Seal a batch at this many events …
+    pub batch_events: usize,
+    /// … or after this long.
+    pub batch_wait: Duration,
+    /// Bound of the on-disk spool.
+    pub spool_max_bytes: u64,
+    pub heartbeat_every: Duration,
+    /// Expected SHA-256 of the server certificate (hex); pinned at enrollment otherwise.
+    pub server_cert_sha256: Option<String>,
+}
+
+impl AgentConfig {
+    pub fn new(server: &str, data: &Path) -> Self {
+        Self {
+            server: server.trim_end_matches('/').to_string(),
+            data: data.to_path_buf(),
+            files: Vec::new(),
+            journald: false,
+            batch_events: 500,
+            batch_wait: Duration::from_secs(2),
+            spool_max_bytes: 256 * 1024 * 1024,
+            heartbeat_every: Duration::from_secs(30),
+            server_cert_sha256: None,
+        }
+    }
+
+    /// Add the settings of a local YAML file:
+    /// `files: [/var/log/auth.log, …]`, `journald: true`, `spool_max_mb: 256`,
+    /// `batch_events: 500`, `batch_wait_ms: 2000`, `heartbeat_secs: 30`.
+    pub fn merge_file(&mut self, path: &Path) -> Result<(), AgentError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default)]
+            files: Vec<String>,
+            journald: Option<bool>,
+            spool_max_mb: Option<u64>,
+            batch_events: Option<usize>,
+            batch_wait_ms: Option<u64>,
+            heartbeat_secs: Option<u64>,
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| crate::io_err(path, e))?;
+        let f: File = serde_saphyr::from_str(&text).map_err(|e| AgentError::Config {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let bad = |reason: &str| AgentError::Config {
+            path: path.display().to_string(),
+            reason: reason.to_string(),
+        };
+        self.files.extend(f.files);
+        if let Some(j) = f.journald {
+            self.journald = j;
+        }
+        if let Some(mb) = f.spool_max_mb {
+            if mb == 0 {
+                return Err(bad("spool_max_mb must be at least 1"));
+            }
+            self.spool_max_bytes = mb * 1024 * 1024;
+        }
+        if let Some(n) = f.batch_events {
+            if !(1..=10_000).contains(&n) {
+                return Err(bad("batch_events must be 1..=10000"));
+            }
+            self.batch_events = n;
+        }
+        if let Some(ms) = f.batch_wait_ms {
+            self.batch_wait = Duration::from_millis(ms.max(50));
+        }
+        if let Some(s) = f.heartbeat_secs {
+            self.heartbeat_every = Duration::from_secs(s.max(1));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_adds_to_the_command_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("agent.yml");
+        std::fs::write(
+            &p,
+            "files: [/var/log/auth.log]\njournald: true\nspool_max_mb: 8\n",
+        )
+        .unwrap();
+        let mut c = AgentConfig::new("https://soc:8443/", dir.path());
+        c.files.push("/var/log/syslog".into());
+        c.merge_file(&p).unwrap();
+        assert_eq!(c.server, "https://soc:8443");
+        assert_eq!(c.files, vec!["/var/log/syslog", "/var/log/auth.log"]);
+        assert!(c.journald);
+        assert_eq!(c.spool_max_bytes, 8 * 1024 * 1024);
+        std::fs::write(&p, "files: [a]\nbogus: 1\n").unwrap();
+        let e = c.merge_file(&p).unwrap_err().to_string();
+        assert!(e.contains("agent.yml"), "{e}");
+    }
+}

@@ -1,0 +1,96 @@
+//! `lachan agent`: the endpoint agent.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use lachan_agent::AgentConfig;
+
+#[derive(clap::Args)]
+pub struct AgentArgs {
+    /// Server base URL, e.g. https://soc.tinh.gov.vn:8443
+    #[arg(long, env = "LACHAN_SERVER")]
+    pub server: String,
+    /// Enrollment token (first run only; from `lachan admin enroll-token`)
+    #[arg(long, env = "LACHAN_ENROLL_TOKEN")]
+    pub token: Option<String>,
+    /// Directory for the identity, spool and positions
+    #[arg(long, default_value = "./lachan-agent", env = "LACHAN_AGENT_DATA")]
+    pub data: PathBuf,
+    /// Local YAML settings added to the command line (files, journald, spool_max_mb, …)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Log files to follow (glob; repeatable)
+    #[arg(long = "file")]
+    pub files: Vec<String>,
+    /// Follow the systemd journal
+    #[arg(long)]
+    pub journald: bool,
+    /// Expected SHA-256 of the server certificate (hex); otherwise pinned at enrollment
+    #[arg(long)]
+    pub server_cert_sha256: Option<String>,
+    /// Spool bound in MiB (oldest batches are dropped past it, and counted)
+    #[arg(long)]
+    pub spool_max_mb: Option<u64>,
+    /// Seconds between heartbeats
+    #[arg(long)]
+    pub heartbeat_secs: Option<u64>,
+}
+
+pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
+    super::init_tracing();
+    let mut cfg = AgentConfig::new(&args.server, &args.data);
+    cfg.files = args.files.clone();
+    cfg.journald = args.journald;
+    cfg.server_cert_sha256 = args.server_cert_sha256.clone();
+    if let Some(p) = &args.config {
+        cfg.merge_file(p)?;
+    }
+    if let Some(mb) = args.spool_max_mb {
+        anyhow::ensure!(mb >= 1, "--spool-max-mb must be at least 1");
+        cfg.spool_max_bytes = mb * 1024 * 1024;
+    }
+    if let Some(s) = args.heartbeat_secs {
+        cfg.heartbeat_every = std::time::Duration::from_secs(s.max(1));
+    }
+    anyhow::ensure!(
+        cfg.server.starts_with("http://") || cfg.server.starts_with("https://"),
+        "--server must be an http:// or https:// URL"
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let id = lachan_agent::run::ensure_identity(&cfg, args.token.as_deref()).await?;
+        println!(
+            "agent {} of agency {} → {}",
+            id.agent_id, id.agency_code, id.server
+        );
+        lachan_agent::run::run(cfg, id, stop_signal()).await?;
+        anyhow::Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Ctrl-C or SIGTERM: the agent seals what it collected into the spool and exits.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
