@@ -65,6 +65,11 @@ impl SyslogFramer {
                 break;
             } else {
                 match rest.iter().position(|b| matches!(b, b'\n' | 0)) {
+                    Some(end) if end > self.max_frame => {
+                        return Err(FrameError::TooLong {
+                            max: self.max_frame,
+                        });
+                    }
                     Some(end) => {
                         let msg = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
                         out.push(msg.to_vec());
@@ -141,6 +146,11 @@ mod tests {
         let mut f = SyslogFramer::new(10);
         assert_eq!(
             f.push(b"<13>01234567890"),
+            Err(FrameError::TooLong { max: 10 })
+        );
+        let mut f = SyslogFramer::new(10);
+        assert_eq!(
+            f.push(b"<13>0123456789 too long\nok\n"),
             Err(FrameError::TooLong { max: 10 })
         );
         let mut f = SyslogFramer::new(10);

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::render::{self, Ctx, Fail, enc};
 use super::session::{OrPage, Ui};
+use crate::AppState;
 use crate::service::events::{self as ev, AlertFilter, AlertUpdate};
-use crate::{AppError, AppState};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -38,18 +38,15 @@ impl Filter {
 
     fn href(&self, page: i64) -> String {
         let status = self.status();
-        let pairs = [
-            ("status", &status),
-            ("level", &self.level),
-            ("host", &self.host),
-        ];
-        let mut s: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", enc(v)))
-            .collect();
-        s.push(format!("page={page}"));
-        format!("/alerts?{}", s.join("&"))
+        render::list_href(
+            "/alerts",
+            &[
+                ("status", &status),
+                ("level", &self.level),
+                ("host", &self.host),
+            ],
+            page,
+        )
     }
 }
 
@@ -118,23 +115,12 @@ struct AlertsPage {
     next: Option<String>,
 }
 
-fn page_number(ui: &Ui, s: &str) -> Result<i64, Fail> {
-    match s.trim() {
-        "" => Ok(1),
-        p => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| ui.fail(AppError::invalid("page", "must be a number from 1"))),
-    }
-}
-
 pub async fn list(
     State(st): State<Arc<AppState>>,
     ui: Ui,
     Query(f): Query<Filter>,
 ) -> Result<Response, Fail> {
-    let page = page_number(&ui, &f.page)?;
+    let page = render::page_number(&f.page).or_page(&ui)?;
     let status = f.status();
     let q = AlertFilter {
         status: (status != "all").then(|| status.clone()),

@@ -9,7 +9,7 @@ use lachan_core::datefmt;
 use lachan_store::AuditQuery;
 use serde::Deserialize;
 
-use super::render::{self, Ctx, Fail, enc};
+use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use crate::{AppError, AppState, service};
 
@@ -33,20 +33,17 @@ pub struct Filter {
 
 impl Filter {
     fn href(&self, page: i64) -> String {
-        let pairs = [
-            ("actor", &self.actor),
-            ("action", &self.action),
-            ("q", &self.q),
-            ("from", &self.from),
-            ("to", &self.to),
-        ];
-        let mut s: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", enc(v)))
-            .collect();
-        s.push(format!("page={page}"));
-        format!("/audit?{}", s.join("&"))
+        render::list_href(
+            "/audit",
+            &[
+                ("actor", &self.actor),
+                ("action", &self.action),
+                ("q", &self.q),
+                ("from", &self.from),
+                ("to", &self.to),
+            ],
+            page,
+        )
     }
 }
 
@@ -90,14 +87,7 @@ pub async fn page(
     ui: Ui,
     Query(f): Query<Filter>,
 ) -> Result<Response, Fail> {
-    let page = match f.page.trim() {
-        "" => 1,
-        p => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| ui.fail(AppError::invalid("page", "must be a number from 1")))?,
-    };
+    let page = render::page_number(&f.page).or_page(&ui)?;
     let from = day_bound("from", &f.from, 0).or_page(&ui)?;
     // `to` names a whole day: everything before the start of the next one.
     let to = day_bound("to", &f.to, 1)

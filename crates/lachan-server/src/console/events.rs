@@ -10,7 +10,7 @@ use axum::response::Response;
 use lachan_core::datefmt;
 use serde::Deserialize;
 
-use super::render::{self, Ctx, Fail, enc};
+use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use crate::service::events::{self as ev, EventFilter};
 use crate::{AppError, AppState};
@@ -31,14 +31,11 @@ pub struct Filter {
 
 impl Filter {
     fn href(&self, page: i64) -> String {
-        let pairs = [("q", &self.q), ("from", &self.from), ("to", &self.to)];
-        let mut s: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", enc(v)))
-            .collect();
-        s.push(format!("page={page}"));
-        format!("/events?{}", s.join("&"))
+        render::list_href(
+            "/events",
+            &[("q", &self.q), ("from", &self.from), ("to", &self.to)],
+            page,
+        )
     }
 }
 
@@ -121,14 +118,7 @@ pub async fn list(
     ui: Ui,
     Query(f): Query<Filter>,
 ) -> Result<Response, Fail> {
-    let page = match f.page.trim() {
-        "" => 1,
-        p => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| ui.fail(AppError::invalid("page", "must be a number from 1")))?,
-    };
+    let page = render::page_number(&f.page).or_page(&ui)?;
     let q = EventFilter {
         q: Some(f.q.clone()),
         from: vn_time("from", &f.from, false).or_page(&ui)?,

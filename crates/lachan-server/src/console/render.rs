@@ -143,6 +143,29 @@ pub fn page<T: Template>(p: &T) -> Result<Response, Fail> {
     Ok(html(StatusCode::OK, p))
 }
 
+/// A list page's link: the non-empty filters, percent-encoded, then `page`.
+pub fn list_href(path: &str, filters: &[(&str, &str)], page: i64) -> String {
+    let mut s: Vec<String> = filters
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    s.push(format!("page={page}"));
+    format!("{path}?{}", s.join("&"))
+}
+
+/// The `page` query parameter: empty means 1.
+pub fn page_number(s: &str) -> Result<i64, AppError> {
+    match s.trim() {
+        "" => Ok(1),
+        p => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| AppError::invalid("page", "must be a number from 1")),
+    }
+}
+
 /// Redirect after a successful POST, with a confirmation key.
 pub fn done(to: &str, ok: &str) -> Result<Response, Fail> {
     let sep = if to.contains('?') { '&' } else { '?' };
