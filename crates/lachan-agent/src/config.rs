@@ -16,6 +16,12 @@ pub struct AgentConfig {
     pub files: Vec<String>,
     /// Follow the systemd journal.
     pub journald: bool,
+    /// Paths (files or directories) under file-integrity monitoring.
+    pub fim: Vec<std::path::PathBuf>,
+    /// Watch USB mass-storage devices.
+    pub usb: bool,
+    /// Read USB devices from this tree instead of `/sys/bus/usb/devices` (simulation).
+    pub usb_sysfs: Option<std::path::PathBuf>,
     /// Seal a batch at this many events …
     pub batch_events: usize,
     /// … or after this long.
@@ -34,6 +40,9 @@ impl AgentConfig {
             data: data.to_path_buf(),
             files: Vec::new(),
             journald: false,
+            fim: Vec::new(),
+            usb: false,
+            usb_sysfs: None,
             batch_events: 500,
             batch_wait: Duration::from_secs(2),
             spool_max_bytes: 256 * 1024 * 1024,
@@ -52,6 +61,9 @@ impl AgentConfig {
             #[serde(default)]
             files: Vec<String>,
             journald: Option<bool>,
+            #[serde(default)]
+            fim: Vec<PathBuf>,
+            usb: Option<bool>,
             spool_max_mb: Option<u64>,
             batch_events: Option<usize>,
             batch_wait_ms: Option<u64>,
@@ -67,6 +79,10 @@ impl AgentConfig {
             reason: reason.to_string(),
         };
         self.files.extend(f.files);
+        self.fim.extend(f.fim);
+        if let Some(u) = f.usb {
+            self.usb = u;
+        }
         if let Some(j) = f.journald {
             self.journald = j;
         }

@@ -120,6 +120,20 @@ pub async fn run(
     if cfg.journald {
         collectors.push(Box::new(collect::journald::Journald::new(&cursors)));
     }
+    if !cfg.fim.is_empty() {
+        collectors.push(Box::new(collect::fim::Fim::new(
+            cfg.fim.clone(),
+            &cfg.data,
+            collect::hostname(),
+        )));
+    }
+    if cfg.usb {
+        let usb = match &cfg.usb_sysfs {
+            Some(root) => collect::usb::Usb::with_root(root.clone(), collect::hostname()),
+            None => collect::usb::Usb::new(collect::hostname()),
+        };
+        collectors.push(Box::new(usb));
+    }
     let names: Vec<&str> = collectors.iter().map(|c| c.name()).collect();
     tracing::info!(collectors = ?names, "agent running");
     let names: Vec<String> = names.into_iter().map(str::to_owned).collect();

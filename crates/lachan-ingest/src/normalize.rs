@@ -90,7 +90,7 @@ pub struct Normalized {
     pub host: String,
     /// `event.code` (Windows EventID), empty when none.
     pub code: String,
-    /// `event.dataset`: `windows.<channel>`, `syslog` or `json`.
+    /// `event.dataset`: `windows.<channel>`, `syslog`, `lachan.fim`, `lachan.usb` or `json`.
     pub dataset: String,
     /// The stored document.
     pub doc: Map<String, Value>,
@@ -122,6 +122,8 @@ pub fn normalize(
     let code = event.event_id().map(|c| c.to_string()).unwrap_or_default();
     let dataset = match event.channel() {
         Some("syslog") => "syslog".to_string(),
+        // The agent's own event kinds (`lachan.fim`, `lachan.usb`).
+        Some(ch) if ch.starts_with("lachan.") => ch.to_string(),
         Some(ch) => format!("windows.{}", ch.to_lowercase()),
         None => get("event.dataset")
             .and_then(Value::as_str)

@@ -267,3 +267,85 @@ async fn enroll_send_dedupe_scope_and_revoke() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_fim_and_usb_events_raise_builtin_alerts() {
+    let (s, admin, officer_a, officer_b) = setup().await;
+    let (_, t) = s
+        .call(
+            "POST",
+            "/api/v1/enroll-tokens",
+            Some(&admin),
+            Some(json!({"agency_code": "A"})),
+        )
+        .await;
+    let (_, e) = s
+        .call(
+            "POST",
+            "/api/v1/agent/enroll",
+            None,
+            Some(json!({"token": t["token"], "hostname": "pc-cccd-01"})),
+        )
+        .await;
+    let cred = e["credential"].as_str().unwrap().to_string();
+    // The event forms the agent's FIM and USB collectors produce.
+    let lines = [
+        json!({"Channel": "lachan.usb", "host": "pc-cccd-01", "event.action": "attached", "usb.vendor_id": "0781", "usb.product": "Cruzer Blade", "usb.serial": "4C530001", "message": "USB storage attached"}),
+        json!({"Channel": "lachan.fim", "host": "pc-cccd-01", "event.action": "modified", "file.path": "/etc/sudoers", "file.hash.sha256": "ab"}),
+        json!({"Channel": "lachan.fim", "host": "pc-cccd-01", "event.action": "modified", "file.path": "/home/an/notes.txt"}),
+    ]
+    .iter()
+    .map(|v| v.to_string())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let (st, v) = post_batch(&s, &cred, Some(1), lines.into_bytes(), false).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let mut titles = Vec::new();
+    for _ in 0..100 {
+        let (_, v) = s
+            .call(
+                "GET",
+                "/api/v1/alerts?host=pc-cccd-01",
+                Some(&officer_a),
+                None,
+            )
+            .await;
+        titles = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["rule_title"].as_str().unwrap().to_string())
+            .collect();
+        if titles.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    titles.sort();
+    assert_eq!(
+        titles,
+        vec![
+            "Account or privilege file changed",
+            "Monitored system file changed",
+            "USB mass storage attached"
+        ]
+    );
+    let (_, v) = s
+        .call(
+            "GET",
+            "/api/v1/events?q=usb.serial:4C530001",
+            Some(&officer_a),
+            None,
+        )
+        .await;
+    assert_eq!(v["total"], 1);
+    let (_, v) = s
+        .call(
+            "GET",
+            "/api/v1/alerts?host=pc-cccd-01",
+            Some(&officer_b),
+            None,
+        )
+        .await;
+    assert_eq!(v["total"], 0);
+}

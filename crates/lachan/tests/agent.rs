@@ -86,6 +86,11 @@ fn agent_delivers_log_lines_and_survives_a_server_outage() {
     let agent_dir = dir.path().join("agent");
     let log = dir.path().join("auth.log");
     std::fs::write(&log, "history before the agent started\n").unwrap();
+    let etc = dir.path().join("etc");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(etc.join("sudoers"), "root ALL=(ALL) ALL\n").unwrap();
+    let sysfs = dir.path().join("sysfs");
+    std::fs::create_dir_all(&sysfs).unwrap();
     let port = free_port();
     let mut server = serve(&server_dir, port);
     let login = format!("{{\"username\":\"admin\",\"password\":\"{PW}\"}}");
@@ -123,7 +128,10 @@ fn agent_delivers_log_lines_and_survives_a_server_outage() {
         .arg(&agent_dir)
         .arg("--file")
         .arg(dir.path().join("*.log"))
-        .args(["--heartbeat-secs", "1"])
+        .args(["--heartbeat-secs", "1", "--usb", "--usb-sysfs"])
+        .arg(&sysfs)
+        .arg("--fim")
+        .arg(&etc)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -169,6 +177,37 @@ fn agent_delivers_log_lines_and_survives_a_server_outage() {
         })
     });
 
+    // File integrity and a (simulated) USB stick on this machine.
+    std::fs::write(
+        etc.join("sudoers"),
+        "root ALL=(ALL) ALL\nintruder ALL=(ALL) NOPASSWD:ALL\n",
+    )
+    .unwrap();
+    let stick = sysfs.join("2-1");
+    std::fs::create_dir_all(&stick).unwrap();
+    for (f, v) in [
+        ("idVendor", "0781"),
+        ("idProduct", "5567"),
+        ("manufacturer", "SanDisk"),
+        ("product", "Cruzer"),
+        ("serial", "E2E0001"),
+    ] {
+        std::fs::write(stick.join(f), v).unwrap();
+    }
+    std::fs::create_dir_all(sysfs.join("2-1:1.0")).unwrap();
+    std::fs::write(sysfs.join("2-1:1.0/bInterfaceClass"), "08\n").unwrap();
+    wait_for("the FIM and USB alerts", || {
+        http(port, "GET", "/api/v1/alerts?level=high", Some(&admin), "").is_some_and(|(_, v)| {
+            let t = v.to_string();
+            t.contains("USB mass storage attached")
+                && t.contains("Account or privilege file changed")
+        })
+    });
+    assert_eq!(count("usb.serial:E2E0001"), 1);
+    let fim_events = count("event.dataset:lachan.fim");
+    assert!(fim_events >= 1, "FIM events stored: {fim_events}");
+    let base = count("host.name:pc-xa07");
+
     // Server down: the agent keeps collecting into its spool.
     server.kill().unwrap();
     server.wait().unwrap();
@@ -204,11 +243,11 @@ fn agent_delivers_log_lines_and_survives_a_server_outage() {
         .map(|(_, v)| v["total"].as_i64().unwrap_or(-1))
         .unwrap_or(-1)
     };
-    wait_for("the spool to drain", || count("host.name:pc-xa07") == 26);
+    wait_for("the spool to drain", || count("host.name:pc-xa07") == base + 20);
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         count("host.name:pc-xa07"),
-        26,
+        base + 20,
         "no duplicates after the drain"
     );
     for i in [0, 7, 19] {

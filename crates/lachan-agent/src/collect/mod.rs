@@ -3,7 +3,9 @@
 //! sealed spool batch, so a restart resumes where the spool left off (at least once).
 
 pub mod files;
+pub mod fim;
 pub mod journald;
+pub mod usb;
 
 use std::collections::BTreeMap;
 use std::path::Path;

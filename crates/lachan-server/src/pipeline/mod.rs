@@ -24,9 +24,11 @@ use tokio::sync::mpsc;
 
 pub use detect::LatencyLog;
 
-/// Built-in rules for Linux hosts and syslog senders.
-const BUILTIN_RULES: &[(&str, &str)] =
-    &[("builtin/linux.yml", include_str!("../../rules/linux.yml"))];
+/// Built-in rules for Linux hosts, syslog senders and agent events.
+const BUILTIN_RULES: &[(&str, &str)] = &[
+    ("builtin/linux.yml", include_str!("../../rules/linux.yml")),
+    ("builtin/agent.yml", include_str!("../../rules/agent.yml")),
+];
 
 /// Batches waiting for detection before ingestion waits.
 const QUEUE_BATCHES: usize = 64;

@@ -26,6 +26,15 @@ pub struct AgentArgs {
     /// Follow the systemd journal
     #[arg(long)]
     pub journald: bool,
+    /// File-integrity monitoring of a file or directory (repeatable)
+    #[arg(long = "fim")]
+    pub fim: Vec<PathBuf>,
+    /// Report USB mass-storage devices attached and detached
+    #[arg(long)]
+    pub usb: bool,
+    /// Read USB devices from this directory instead of /sys/bus/usb/devices (simulation, drills)
+    #[arg(long, requires = "usb")]
+    pub usb_sysfs: Option<PathBuf>,
     /// Expected SHA-256 of the server certificate (hex); otherwise pinned at enrollment
     #[arg(long)]
     pub server_cert_sha256: Option<String>,
@@ -42,6 +51,9 @@ pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
     let mut cfg = AgentConfig::new(&args.server, &args.data);
     cfg.files = args.files.clone();
     cfg.journald = args.journald;
+    cfg.fim = args.fim.clone();
+    cfg.usb = args.usb;
+    cfg.usb_sysfs = args.usb_sysfs.clone();
     cfg.server_cert_sha256 = args.server_cert_sha256.clone();
     if let Some(p) = &args.config {
         cfg.merge_file(p)?;

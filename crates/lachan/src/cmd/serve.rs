@@ -51,6 +51,9 @@ pub struct ServeArgs {
     /// Days of events to keep; older day partitions are dropped
     #[arg(long, default_value_t = 90)]
     pub retention_days: u32,
+    /// Minutes of silence after which an agent is shown offline
+    #[arg(long, default_value_t = 5)]
+    pub agent_offline_minutes: u64,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -111,8 +114,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.retention_days == 0 {
         bail!("--retention-days must be at least 1");
     }
+    if args.agent_offline_minutes == 0 {
+        bail!("--agent-offline-minutes must be at least 1");
+    }
     let config = ServerConfig {
         retention_days: args.retention_days,
+        offline_after: Duration::from_secs(args.agent_offline_minutes * 60),
         ..config
     };
     let rules_cfg = lachan_server::pipeline::RulesConfig {
