@@ -20,6 +20,8 @@ pub struct AgentConfig {
     pub fim: Vec<std::path::PathBuf>,
     /// Watch USB mass-storage devices.
     pub usb: bool,
+    /// Send the machine's inventory at start and on change.
+    pub inventory: bool,
     /// Read USB devices from this tree instead of `/sys/bus/usb/devices` (simulation).
     pub usb_sysfs: Option<std::path::PathBuf>,
     /// Seal a batch at this many events …
@@ -42,6 +44,7 @@ impl AgentConfig {
             journald: false,
             fim: Vec::new(),
             usb: false,
+            inventory: true,
             usb_sysfs: None,
             batch_events: 500,
             batch_wait: Duration::from_secs(2),
@@ -64,6 +67,7 @@ impl AgentConfig {
             #[serde(default)]
             fim: Vec<PathBuf>,
             usb: Option<bool>,
+            inventory: Option<bool>,
             spool_max_mb: Option<u64>,
             batch_events: Option<usize>,
             batch_wait_ms: Option<u64>,
@@ -82,6 +86,9 @@ impl AgentConfig {
         self.fim.extend(f.fim);
         if let Some(u) = f.usb {
             self.usb = u;
+        }
+        if let Some(i) = f.inventory {
+            self.inventory = i;
         }
         if let Some(j) = f.journald {
             self.journald = j;

@@ -127,6 +127,12 @@ pub async fn run(
             collect::hostname(),
         )));
     }
+    if cfg.inventory {
+        collectors.push(Box::new(collect::inventory::Inventory::new(
+            &cfg.data,
+            collect::hostname(),
+        )));
+    }
     if cfg.usb {
         let usb = match &cfg.usb_sysfs {
             Some(root) => collect::usb::Usb::with_root(root.clone(), collect::hostname()),

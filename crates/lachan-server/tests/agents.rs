@@ -293,6 +293,7 @@ async fn agent_fim_and_usb_events_raise_builtin_alerts() {
         json!({"Channel": "lachan.usb", "host": "pc-cccd-01", "event.action": "attached", "usb.vendor_id": "0781", "usb.product": "Cruzer Blade", "usb.serial": "4C530001", "message": "USB storage attached"}),
         json!({"Channel": "lachan.fim", "host": "pc-cccd-01", "event.action": "modified", "file.path": "/etc/sudoers", "file.hash.sha256": "ab"}),
         json!({"Channel": "lachan.fim", "host": "pc-cccd-01", "event.action": "modified", "file.path": "/home/an/notes.txt"}),
+        json!({"Channel": "lachan.inventory", "host": "pc-cccd-01", "inventory.kind": "account_change", "event.action": "admin_granted", "user.name": "an", "user.admin_groups": ["sudo"]}),
     ]
     .iter()
     .map(|v| v.to_string())
@@ -316,7 +317,7 @@ async fn agent_fim_and_usb_events_raise_builtin_alerts() {
             .iter()
             .map(|a| a["rule_title"].as_str().unwrap().to_string())
             .collect();
-        if titles.len() == 3 {
+        if titles.len() == 4 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -326,6 +327,7 @@ async fn agent_fim_and_usb_events_raise_builtin_alerts() {
         titles,
         vec![
             "Account or privilege file changed",
+            "Local account given administrator rights",
             "Monitored system file changed",
             "USB mass storage attached"
         ]

@@ -243,7 +243,9 @@ fn agent_delivers_log_lines_and_survives_a_server_outage() {
         .map(|(_, v)| v["total"].as_i64().unwrap_or(-1))
         .unwrap_or(-1)
     };
-    wait_for("the spool to drain", || count("host.name:pc-xa07") == base + 20);
+    wait_for("the spool to drain", || {
+        count("host.name:pc-xa07") == base + 20
+    });
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         count("host.name:pc-xa07"),

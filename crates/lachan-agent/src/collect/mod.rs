@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod fim;
+pub mod inventory;
 pub mod journald;
 pub mod usb;
 

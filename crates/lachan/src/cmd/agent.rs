@@ -32,6 +32,9 @@ pub struct AgentArgs {
     /// Report USB mass-storage devices attached and detached
     #[arg(long)]
     pub usb: bool,
+    /// Do not send the machine's inventory (OS, hardware, interfaces, packages, ports, accounts)
+    #[arg(long)]
+    pub no_inventory: bool,
     /// Read USB devices from this directory instead of /sys/bus/usb/devices (simulation, drills)
     #[arg(long, requires = "usb")]
     pub usb_sysfs: Option<PathBuf>,
@@ -53,6 +56,7 @@ pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
     cfg.journald = args.journald;
     cfg.fim = args.fim.clone();
     cfg.usb = args.usb;
+    cfg.inventory = !args.no_inventory;
     cfg.usb_sysfs = args.usb_sysfs.clone();
     cfg.server_cert_sha256 = args.server_cert_sha256.clone();
     if let Some(p) = &args.config {
