@@ -492,12 +492,45 @@ async fn syslog_udp_and_tcp_feed_detection() {
         )
         .await;
     assert_eq!(v["items"][0]["doc"]["event.peer"], "127.0.0.1");
-    // Syslog events carry no agency: agency officers do not see them.
+    // Senders the registry does not know carry no agency: agency officers do not see them.
     assert_eq!(total(s, &w.officer_a, "q=event.dataset:syslog").await, 0);
+
+    // Once an information system of agency B lists the sender's address as an asset, its
+    // messages are agency B's.
+    let (st, v) = s
+        .call(
+            "POST",
+            "/api/v1/systems",
+            Some(&w.admin),
+            Some(json!({"code": "SB1", "name": "Cổng B", "agency_code": "B", "security_level": 2})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (st, v) = s
+        .call(
+            "POST",
+            "/api/v1/systems/SB1/assets",
+            Some(&w.admin),
+            Some(json!({"kind": "server", "name": "gw-b", "address": "gw-b1"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    sender
+        .send_to(b"<38>Dec  1 05:00:00 gw-b1 sshd[9]: Failed password for root from 198.51.100.3 port 1 ssh2", udp_addr)
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if total(s, &w.officer_b, "q=host.name:gw-b1").await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(total(s, &w.officer_b, "q=host.name:gw-b1").await, 1);
+    assert_eq!(total(s, &w.officer_a, "q=host.name:gw-b1").await, 0);
     let (_, stats) = s
         .call("GET", "/api/v1/pipeline", Some(&w.admin), None)
         .await;
-    assert!(stats["events_stored"].as_u64().unwrap() >= 14, "{stats}");
+    assert!(stats["events_stored"].as_u64().unwrap() >= 15, "{stats}");
 }
 
 /// Wait until detection has looked at `n` events in all.

@@ -219,6 +219,9 @@ pub trait RegistryStore: Send + Sync + 'static {
     ) -> StoreResult<ImportSummary>;
     // ---- dashboard ----
     async fn dashboard(&self, scope: &Scope) -> StoreResult<Dashboard>;
+    /// The agency whose information system lists `address` (an IP or host name) as an
+    /// asset; `None` when no asset has it or several agencies do.
+    async fn agency_for_address(&self, address: &str) -> StoreResult<Option<(i64, String)>>;
 }
 
 /// The hash-chained audit log, settings and backups.

@@ -287,6 +287,18 @@ impl Pipeline {
         Ok(outcome)
     }
 
+    /// The agency owning `address` in the registry, if exactly one does (errors are
+    /// logged and treated as unknown: an event is never refused for it).
+    pub async fn agency_for_address(&self, address: &str) -> Option<(i64, String)> {
+        match self.store.agency_for_address(address).await {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "looking up a sender's agency failed");
+                None
+            }
+        }
+    }
+
     /// Count a rejected request (malformed body, oversized batch …).
     pub fn reject(&self) {
         self.stats.rejected.fetch_add(1, Ordering::Relaxed);

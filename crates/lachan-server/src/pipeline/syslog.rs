@@ -1,8 +1,10 @@
 //! Syslog receivers for devices and servers without an agent: UDP (one message per
 //! datagram) and TCP (octet-counted or line-feed framing, RFC 6587). Messages are
 //! gathered into batches (at most [`BATCH`] messages or [`FLUSH`] of waiting) and go
-//! through [`Pipeline::ingest`] like every other source.
+//! through [`Pipeline::ingest`] like every other source. A sender belongs to the agency
+//! whose information system lists its address (or reported host name) as an asset.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,8 +36,37 @@ fn year_now() -> i16 {
         .year()
 }
 
+/// How long a sender's agency (from the registry's asset addresses) is remembered.
+const AGENCY_TTL: Duration = Duration::from_secs(60);
+
+type AgencyCache = HashMap<String, (Option<(i64, String)>, std::time::Instant)>;
+
+/// The agency of a sender: the information system that lists its address (or the host
+/// name it reports) as an asset.
+async fn agency_of(
+    pipeline: &Pipeline,
+    cache: &mut AgencyCache,
+    keys: [&str; 2],
+) -> Option<(i64, String)> {
+    for key in keys.into_iter().filter(|k| !k.is_empty()) {
+        let hit = match cache.get(key) {
+            Some((a, at)) if at.elapsed() < AGENCY_TTL => a.clone(),
+            _ => {
+                let a = pipeline.agency_for_address(key).await;
+                cache.insert(key.to_string(), (a.clone(), std::time::Instant::now()));
+                a
+            }
+        };
+        if hit.is_some() {
+            return hit;
+        }
+    }
+    None
+}
+
 /// Batch messages from `rx` into the pipeline until every sender is gone.
 async fn batcher(pipeline: Arc<Pipeline>, mut rx: mpsc::Receiver<Msg>) {
+    let mut cache = AgencyCache::new();
     let mut buf: Vec<Msg> = Vec::with_capacity(BATCH);
     loop {
         let first = match rx.recv().await {
@@ -51,14 +82,18 @@ async fn batcher(pipeline: Arc<Pipeline>, mut rx: mpsc::Receiver<Msg>) {
             }
         }
         let year = year_now();
-        let batch: Vec<Incoming> = buf
-            .drain(..)
-            .map(|m| Incoming {
-                event: parse_line(&m.text, year),
-                agency: None,
-                peer: Some(m.peer.ip().to_string()),
-            })
-            .collect();
+        let mut batch: Vec<Incoming> = Vec::with_capacity(buf.len());
+        for m in buf.drain(..) {
+            let event = parse_line(&m.text, year);
+            let ip = m.peer.ip().to_string();
+            let host = event.get_str("host").unwrap_or("").to_string();
+            let agency = agency_of(&pipeline, &mut cache, [&ip, &host]).await;
+            batch.push(Incoming {
+                event,
+                agency,
+                peer: Some(ip),
+            });
+        }
         if let Err(e) = pipeline.ingest(batch, "syslog").await {
             tracing::error!(error = %e, "storing syslog messages failed");
         }

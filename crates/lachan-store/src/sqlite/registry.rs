@@ -757,6 +757,21 @@ impl RegistryStore for SqliteStore {
         Ok(ImportSummary { created, updated })
     }
 
+    async fn agency_for_address(&self, address: &str) -> StoreResult<Option<(i64, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT DISTINCT ag.id, ag.code FROM assets a
+             JOIN systems s ON s.id = a.system_id JOIN agencies ag ON ag.id = s.agency_id
+             WHERE lower(trim(a.address)) = lower(trim(?)) LIMIT 2",
+        )
+        .bind(address)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(match rows.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
+    }
+
     async fn dashboard(&self, scope: &Scope) -> StoreResult<Dashboard> {
         let mut d = Dashboard::default();
         let mut qb = QueryBuilder::<Sqlite>::new(
