@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use super::{Collector, Record};
+use super::Collector;
+use super::Record;
 
 /// Most files watched (a guard against pointing FIM at `/`).
 const MAX_FILES: usize = 200_000;
@@ -39,6 +40,7 @@ pub struct Fim {
     /// Hashing budget in bytes per second.
     hash_rate: u64,
     baseline: BTreeMap<String, FileState>,
+    last_rehash: Instant,
 }
 
 #[cfg(unix)]
@@ -79,6 +81,7 @@ impl Fim {
             rehash_every: Duration::from_secs(3600),
             hash_rate: 20 * 1024 * 1024,
             baseline,
+            last_rehash: Instant::now(),
         }
     }
 
@@ -222,6 +225,20 @@ impl Fim {
     }
 }
 
+impl super::Periodic for Fim {
+    fn step(&mut self) -> Vec<Value> {
+        let rehash = self.last_rehash.elapsed() >= self.rehash_every;
+        if rehash {
+            self.last_rehash = Instant::now();
+        }
+        self.sweep(rehash)
+    }
+
+    fn interval(&self) -> Duration {
+        self.sweep_every
+    }
+}
+
 impl Collector for Fim {
     fn name(&self) -> &'static str {
         "fim"
@@ -231,40 +248,7 @@ impl Collector for Fim {
         self: Box<Self>,
         tx: mpsc::Sender<Record>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        Box::pin(async move {
-            let mut fim = *self;
-            let mut last_rehash = Instant::now();
-            loop {
-                let rehash = last_rehash.elapsed() >= fim.rehash_every;
-                if rehash {
-                    last_rehash = Instant::now();
-                }
-                // Hashing blocks: keep it off the async threads.
-                let (back, events) = match tokio::task::spawn_blocking(move || {
-                    let ev = fim.sweep(rehash);
-                    (fim, ev)
-                })
-                .await
-                {
-                    Ok(x) => x,
-                    Err(_) => return,
-                };
-                fim = back;
-                for event in events {
-                    if tx
-                        .send(Record {
-                            event,
-                            cursor: None,
-                        })
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-                tokio::time::sleep(fim.sweep_every).await;
-            }
-        })
+        Box::pin(super::run_periodic(*self, tx))
     }
 }
 

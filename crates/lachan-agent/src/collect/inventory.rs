@@ -323,6 +323,16 @@ impl Inventory {
     }
 }
 
+impl super::Periodic for Inventory {
+    fn step(&mut self) -> Vec<Value> {
+        self.collect()
+    }
+
+    fn interval(&self) -> Duration {
+        self.every
+    }
+}
+
 impl Collector for Inventory {
     fn name(&self) -> &'static str {
         "inventory"
@@ -332,36 +342,10 @@ impl Collector for Inventory {
         self: Box<Self>,
         tx: mpsc::Sender<Record>,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        Box::pin(async move {
-            let mut inv = *self;
-            // Always send the whole picture once per start.
-            inv.sent.clear();
-            loop {
-                let (back, events) = match tokio::task::spawn_blocking(move || {
-                    let ev = inv.collect();
-                    (inv, ev)
-                })
-                .await
-                {
-                    Ok(x) => x,
-                    Err(_) => return,
-                };
-                inv = back;
-                for event in events {
-                    if tx
-                        .send(Record {
-                            event,
-                            cursor: None,
-                        })
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-                tokio::time::sleep(inv.every).await;
-            }
-        })
+        let mut inv = *self;
+        // Always send the whole picture once per start.
+        inv.sent.clear();
+        Box::pin(super::run_periodic(inv, tx))
     }
 }
 

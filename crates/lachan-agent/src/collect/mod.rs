@@ -35,6 +35,45 @@ pub trait Collector: Send + 'static {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 }
 
+/// A source checked by a blocking step (hashing files, reading system tables) at an
+/// interval.
+pub(crate) trait Periodic: Send + 'static {
+    /// One look; the events it found.
+    fn step(&mut self) -> Vec<Value>;
+    /// The wait before the next look.
+    fn interval(&self) -> std::time::Duration;
+}
+
+/// Run `source` until the receiver is gone: each step on a blocking thread (so hashing
+/// never stalls the async ones), its events sent in order.
+pub(crate) async fn run_periodic<P: Periodic>(mut source: P, tx: mpsc::Sender<Record>) {
+    loop {
+        let (back, events) = match tokio::task::spawn_blocking(move || {
+            let ev = source.step();
+            (source, ev)
+        })
+        .await
+        {
+            Ok(x) => x,
+            Err(_) => return,
+        };
+        source = back;
+        for event in events {
+            if tx
+                .send(Record {
+                    event,
+                    cursor: None,
+                })
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        tokio::time::sleep(source.interval()).await;
+    }
+}
+
 /// Saved source positions (`cursors.json`).
 #[derive(Debug, Default, Clone)]
 pub struct Cursors(pub BTreeMap<String, String>);
