@@ -146,6 +146,16 @@ impl Scope {
             Scope::Agencies(ids) => ids.contains(&agency_id),
         }
     }
+
+    /// Whether an object owned by `agency` is visible; objects with no agency (syslog
+    /// from unknown senders, say) belong to the province and are visible unscoped only.
+    pub fn allows_owner(&self, agency: Option<i64>) -> bool {
+        match (self, agency) {
+            (Scope::All, _) => true,
+            (Scope::Agencies(ids), Some(a)) => ids.contains(&a),
+            (Scope::Agencies(_), None) => false,
+        }
+    }
 }
 
 #[cfg(test)]

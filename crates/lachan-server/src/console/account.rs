@@ -13,6 +13,7 @@ use lachan_store::SessionKind;
 use serde::Deserialize;
 
 use super::render::{self, Ctx, Fail, done, html};
+use super::session::CsrfOnly;
 use super::session::{OrPage, PendingUi, Ui};
 use crate::{AppError, AppState, auth, service};
 
@@ -194,12 +195,6 @@ pub async fn create_token(
         }
         Err(e) => Err(ui.fail(e)),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 pub async fn revoke_token(

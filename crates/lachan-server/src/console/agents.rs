@@ -12,6 +12,7 @@ use lachan_core::datefmt;
 use serde::Deserialize;
 
 use super::render::{self, Ctx, Fail};
+use super::session::CsrfOnly;
 use super::session::{OrPage, Ui};
 use crate::service::agents as svc;
 use crate::{AppError, AppState};
@@ -122,12 +123,6 @@ pub async fn create_token(
         .or_page(&ui)?;
     let until = datefmt::datetime_vn(&t.info.expires_at);
     render_page(&st, ui, Some((t.token, t.info.agency_code, until))).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 pub async fn revoke(

@@ -98,6 +98,13 @@ impl FromRequestParts<Arc<AppState>> for PendingUi {
     }
 }
 
+/// A form whose only field is the CSRF token (buttons that act on the URL's object).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(rename = "_csrf", default)]
+    pub csrf: String,
+}
+
 impl Ui {
     /// Reject a form whose `_csrf` field does not match the session's token.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), Fail> {

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::dashboard::status_label;
 use super::i18n::Lang;
 use super::render::{self, Ctx, Fail, done, enc, html};
+use super::session::CsrfOnly;
 use super::session::{OrPage, Ui};
 use crate::service::{self, SystemFilter};
 use crate::{AppError, AppState};
@@ -656,12 +657,6 @@ pub async fn delete_form(
         name: s.name,
         c: ui.c,
     })
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 pub async fn delete(

@@ -13,6 +13,7 @@ use lachan_core::datefmt;
 use serde::Deserialize;
 
 use super::render::{self, Ctx, Fail};
+use super::session::CsrfOnly;
 use super::session::{OrPage, Ui};
 use crate::service::tuning::{self, OverrideInput, SuppressionInput};
 use crate::{AppError, AppState};
@@ -204,12 +205,6 @@ pub async fn add_suppression(
         .await
         .or_page(&ui)?;
     render::done("/tuning", "created")
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 pub async fn remove_suppression(

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::render::{self, Ctx, Fail, done, enc, html};
+use super::session::CsrfOnly;
 use super::session::{OrPage, Ui};
 use super::systems::{Opt, agency_options};
 use crate::service::{self, CreateUser};
@@ -175,12 +176,6 @@ pub async fn create(
         }
         Err(e) => Err(ui.fail(e)),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
 }
 
 #[derive(Template)]

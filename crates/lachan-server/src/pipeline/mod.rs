@@ -260,9 +260,9 @@ impl Pipeline {
             .store_us
             .fetch_add(t_store.elapsed().as_micros() as u64, Ordering::Relaxed);
         drop(rows);
-        let ids = match &outcome {
-            lachan_store::BatchOutcome::Stored(ids) => ids.clone(),
-            lachan_store::BatchOutcome::Duplicate { .. } => return Ok(outcome),
+        let ids = match outcome {
+            lachan_store::BatchOutcome::Stored(ids) => ids,
+            dup @ lachan_store::BatchOutcome::Duplicate { .. } => return Ok(dup),
         };
         self.stats
             .stored
@@ -270,7 +270,7 @@ impl Pipeline {
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
         let items = batch
             .into_iter()
-            .zip(ids)
+            .zip(ids.iter().cloned())
             .zip(meta)
             .map(|((inc, id), (host, seen_at))| DetectItem {
                 id,
@@ -284,7 +284,7 @@ impl Pipeline {
         if self.tx.send(DetectBatch { items, received }).await.is_err() {
             tracing::error!("detection has stopped; events are stored but not analysed");
         }
-        Ok(outcome)
+        Ok(lachan_store::BatchOutcome::Stored(ids))
     }
 
     /// The agency owning `address` in the registry, if exactly one does (errors are

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use lachan_core::auth::{Action, Scope};
+use lachan_core::auth::Action;
 use lachan_ingest::{NdjsonLimits, parse_ndjson};
 use lachan_sigma::LogEvent;
 use lachan_store::{Agent, BatchOutcome, EnrollToken, NewAgent};
@@ -204,7 +204,17 @@ pub async fn agent_batch(
         .collect();
     let n = batch.len();
     let outcome = st.pipeline.ingest_agent(agent.id, seq, batch).await?;
-    st.store.touch_agent(agent.id, None).await?;
+    // Last contact, written at most every 30 s (heartbeats also keep it fresh).
+    let stale = agent
+        .last_seen
+        .as_deref()
+        .and_then(|l| l.parse::<jiff::Timestamp>().ok())
+        .is_none_or(|l| {
+            jiff::Timestamp::now().duration_since(l) > jiff::SignedDuration::from_secs(30)
+        });
+    if stale {
+        st.store.touch_agent(agent.id, None).await?;
+    }
     Ok(match outcome {
         BatchOutcome::Stored(_) => BatchAck {
             seq,
@@ -282,9 +292,7 @@ pub async fn revoke_agent(st: &AppState, p: &Principal, id: i64) -> Result<(), A
         .agent(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("agent {id}")))?;
-    if let Scope::Agencies(ids) = &p.scope
-        && !ids.contains(&a.agency_id)
-    {
+    if !p.scope.allows(a.agency_id) {
         return Err(AppError::NotFound(format!("agent {id}")));
     }
     st.store.revoke_agent(&p.ctx(), id).await?;

@@ -35,15 +35,6 @@ fn ms_to_rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Whether an object of `agency` (none: provincial) is within `scope`.
-fn visible(scope: &Scope, agency: Option<i64>) -> bool {
-    match (scope, agency) {
-        (Scope::All, _) => true,
-        (Scope::Agencies(ids), Some(a)) => ids.contains(&a),
-        (Scope::Agencies(_), None) => false,
-    }
-}
-
 /// Store an NDJSON body of events; all of it or, on any bad line, none of it.
 pub async fn ingest_ndjson(st: &AppState, p: &Principal, body: &[u8]) -> Result<usize, AppError> {
     p.require(Action::IngestEvents)?;
@@ -150,7 +141,7 @@ pub async fn get_event(st: &AppState, p: &Principal, id: &str) -> Result<StoredE
         .event_agency(id)
         .await?
         .ok_or_else(|| AppError::NotFound(what.clone()))?;
-    if !visible(&p.scope, agency) {
+    if !p.scope.allows_owner(agency) {
         return Err(AppError::NotFound(what));
     }
     st.events.event(id).await?.ok_or(AppError::NotFound(what))
@@ -226,7 +217,7 @@ pub async fn get_alert(st: &AppState, p: &Principal, id: i64) -> Result<Alert, A
         .alert(id)
         .await?
         .ok_or_else(|| AppError::NotFound(what.clone()))?;
-    if !visible(&p.scope, agency) {
+    if !p.scope.allows_owner(agency) {
         return Err(AppError::NotFound(what));
     }
     Ok(alert)
