@@ -77,6 +77,12 @@ impl Role {
                     | ReadEvents
                     | TriageAlerts
                     | TuneDetection
+                    | ReadOperations
+                    | HandleIncidents
+                    | RecordFindings
+                    | RespondToFindings
+                    | IssueLetters
+                    | ManagePlans
             ),
             Role::AgencyOfficer => {
                 matches!(
@@ -88,11 +94,19 @@ impl Role {
                         | IngestEvents
                         | ReadEvents
                         | TriageAlerts
+                        | ReadOperations
+                        | HandleIncidents
+                        | RespondToFindings
                 )
             }
             Role::Auditor => matches!(
                 action,
-                ReadRegistry | ReadAudit | ReadUsers | ManageOwnTokens | ReadEvents
+                ReadRegistry
+                    | ReadAudit
+                    | ReadUsers
+                    | ManageOwnTokens
+                    | ReadEvents
+                    | ReadOperations
             ),
         }
     }
@@ -130,6 +144,18 @@ pub enum Action {
     TuneDetection,
     /// Create enrollment tokens and revoke agents.
     ManageAgents,
+    /// Read incidents, findings, letters, plans and reports (scoped for officers).
+    ReadOperations,
+    /// Open incidents and move them through handling (officers: their agencies').
+    HandleIncidents,
+    /// Record findings, verify fixes by re-inspection, accept risks.
+    RecordFindings,
+    /// Acknowledge a finding or report it fixed (the owning agency's answer).
+    RespondToFindings,
+    /// Issue recommendation letters.
+    IssueLetters,
+    /// Create inspection plans and record inspection results.
+    ManagePlans,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -179,6 +205,12 @@ mod tests {
             TriageAlerts,
             TuneDetection,
             ManageAgents,
+            ReadOperations,
+            HandleIncidents,
+            RecordFindings,
+            RespondToFindings,
+            IssueLetters,
+            ManagePlans,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());
@@ -190,5 +222,10 @@ mod tests {
         assert!(!Role::Auditor.can(IngestEvents) && Role::AgencyOfficer.can(TriageAlerts));
         assert!(Role::Analyst.can(TuneDetection) && !Role::AgencyOfficer.can(TuneDetection));
         assert!(!Role::Analyst.can(ManageAgents) && Role::Admin.can(ManageAgents));
+        assert!(
+            Role::AgencyOfficer.can(RespondToFindings) && !Role::AgencyOfficer.can(RecordFindings)
+        );
+        assert!(!Role::AgencyOfficer.can(IssueLetters) && !Role::AgencyOfficer.can(ManagePlans));
+        assert!(Role::Auditor.can(ReadOperations) && !Role::Auditor.can(HandleIncidents));
     }
 }

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod datefmt;
 pub mod demo;
 pub mod error;
+pub mod ops;
 pub mod regime;
 pub mod registry;
 

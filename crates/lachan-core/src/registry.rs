@@ -11,7 +11,7 @@ use crate::regime;
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -39,6 +39,8 @@ macro_rules! string_enum {
         }
     };
 }
+
+pub(crate) use string_enum;
 
 string_enum! {
     /// What sort of body an agency is.
@@ -95,7 +97,12 @@ pub fn validate_code(field: &str, code: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-fn validate_text(field: &str, value: &str, max: usize, required: bool) -> Result<(), FieldError> {
+pub(crate) fn validate_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<(), FieldError> {
     if required && value.trim().is_empty() {
         return Err(FieldError::new(field, "is required"));
     }

@@ -14,12 +14,14 @@
 pub mod agents;
 mod error;
 pub mod events;
+pub mod ops;
 pub mod sqlite;
 mod types;
 
 pub use agents::*;
 pub use error::{StoreError, StoreResult};
 pub use events::*;
+pub use ops::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -33,13 +35,131 @@ use lachan_core::registry::{
 /// registry, the alert queue and the audit log. Implemented for every type
 /// that implements the parts. Events live in a separate [`EventStore`].
 pub trait Store:
-    AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore
+    AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore + OpsStore
 {
 }
 
-impl<T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore> Store
-    for T
+impl<
+    T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore + OpsStore,
+> Store for T
 {
+}
+
+/// The operations workflow: incidents, findings, letters, inspection plans and the
+/// periodic report. Status moves are checked against `lachan_core::ops` inside the
+/// writing transaction; every change is audited and written to the object's history.
+#[async_trait]
+pub trait OpsStore: Send + Sync + 'static {
+    // ---- incidents ----
+    async fn create_incident(&self, ctx: &AuditCtx, r: &IncidentRecord) -> StoreResult<Incident>;
+    async fn incident(&self, id: i64) -> StoreResult<Option<Incident>>;
+    async fn list_incidents(&self, q: &IncidentQuery) -> StoreResult<Page<Incident>>;
+    /// `resolve_by` is the new deadline when the severity changes.
+    async fn update_incident(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        change: &lachan_core::ops::IncidentChange,
+        resolve_by: Option<&str>,
+    ) -> StoreResult<Incident>;
+    async fn incident_log(&self, id: i64) -> StoreResult<Vec<LogEntry>>;
+    async fn add_incident_note(&self, ctx: &AuditCtx, id: i64, text: &str) -> StoreResult<()>;
+    async fn link_incident_alerts(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        alert_ids: &[i64],
+    ) -> StoreResult<()>;
+    async fn add_incident_task(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        title: &str,
+        assignee: Option<&str>,
+        due_date: Option<&str>,
+    ) -> StoreResult<Task>;
+    async fn set_incident_task_done(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        task_id: i64,
+        done: bool,
+    ) -> StoreResult<Task>;
+    async fn incident_tasks(&self, id: i64) -> StoreResult<Vec<Task>>;
+    async fn add_incident_evidence(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        note: Option<&str>,
+    ) -> StoreResult<Evidence>;
+    async fn incident_evidence(&self, id: i64) -> StoreResult<Vec<Evidence>>;
+    async fn evidence_content(
+        &self,
+        id: i64,
+        evidence_id: i64,
+    ) -> StoreResult<Option<(Evidence, Vec<u8>)>>;
+    // ---- findings and letters ----
+    /// Store a finding, or fold it into the live finding with the same fingerprint
+    /// (`false` in the result: one more occurrence, newer evidence).
+    async fn record_finding(
+        &self,
+        ctx: &AuditCtx,
+        r: &FindingRecord,
+    ) -> StoreResult<(Finding, bool)>;
+    async fn finding(&self, id: i64) -> StoreResult<Option<Finding>>;
+    async fn list_findings(&self, q: &FindingQuery) -> StoreResult<Page<Finding>>;
+    async fn update_finding(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        change: &lachan_core::ops::FindingChange,
+    ) -> StoreResult<Finding>;
+    async fn finding_log(&self, id: i64) -> StoreResult<Vec<LogEntry>>;
+    async fn create_letter(
+        &self,
+        ctx: &AuditCtx,
+        l: &lachan_core::ops::NewLetter,
+        agency_id: i64,
+    ) -> StoreResult<Letter>;
+    async fn letter(&self, id: i64) -> StoreResult<Option<Letter>>;
+    async fn list_letters(&self, scope: &Scope) -> StoreResult<Vec<Letter>>;
+    // ---- inspection plans ----
+    async fn create_plan(
+        &self,
+        ctx: &AuditCtx,
+        p: &lachan_core::ops::NewPlan,
+        targets: &[TargetRecord],
+    ) -> StoreResult<Plan>;
+    async fn add_plan_targets(
+        &self,
+        ctx: &AuditCtx,
+        plan_id: i64,
+        targets: &[TargetRecord],
+    ) -> StoreResult<Vec<Target>>;
+    /// The plan with the targets inside `scope`; `None` when there is no such plan.
+    async fn plan(&self, id: i64, scope: &Scope) -> StoreResult<Option<Plan>>;
+    /// Plans with at least one target inside `scope` (all plans when unscoped).
+    async fn list_plans(&self, scope: &Scope) -> StoreResult<Vec<Plan>>;
+    async fn target(&self, id: i64) -> StoreResult<Option<Target>>;
+    async fn record_target_result(
+        &self,
+        ctx: &AuditCtx,
+        target_id: i64,
+        status: lachan_core::ops::TargetStatus,
+        result: &lachan_core::ops::TargetResult,
+    ) -> StoreResult<Target>;
+    // ---- report ----
+    /// Figures for dates `from..=to` (yyyy-mm-dd, Vietnam calendar days) in `scope`.
+    async fn report_figures(
+        &self,
+        scope: &Scope,
+        from: &str,
+        to: &str,
+        today: &str,
+    ) -> StoreResult<ReportFigures>;
 }
 
 /// Endpoint agents and enrollment tokens.

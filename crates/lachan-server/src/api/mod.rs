@@ -7,12 +7,14 @@ mod agents;
 mod body;
 mod events;
 mod openapi;
+mod openapi_ops;
+mod ops;
 mod registry;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::AppState;
 pub use body::ApiJson;
@@ -112,5 +114,42 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/suppressions", post(events::create_suppression))
         .route("/suppressions/{id}", delete(events::delete_suppression))
+        .route(
+            "/incidents",
+            get(ops::list_incidents).post(ops::create_incident),
+        )
+        .route(
+            "/incidents/{id}",
+            get(ops::get_incident).patch(ops::update_incident),
+        )
+        .route("/incidents/{id}/notes", post(ops::add_note))
+        .route("/incidents/{id}/alerts", post(ops::link_alerts))
+        .route("/incidents/{id}/tasks", post(ops::add_task))
+        .route("/incidents/{id}/tasks/{task_id}", patch(ops::update_task))
+        .route(
+            "/incidents/{id}/evidence",
+            post(ops::add_evidence).layer(axum::extract::DefaultBodyLimit::max(
+                crate::service::ops::MAX_EVIDENCE_BYTES,
+            )),
+        )
+        .route(
+            "/incidents/{id}/evidence/{evidence_id}",
+            get(ops::get_evidence),
+        )
+        .route(
+            "/findings",
+            get(ops::list_findings).post(ops::create_finding),
+        )
+        .route(
+            "/findings/{id}",
+            get(ops::get_finding).patch(ops::update_finding),
+        )
+        .route("/letters", get(ops::list_letters).post(ops::create_letter))
+        .route("/letters/{id}", get(ops::get_letter))
+        .route("/plans", get(ops::list_plans).post(ops::create_plan))
+        .route("/plans/{id}", get(ops::get_plan))
+        .route("/plans/{id}/targets", post(ops::add_targets))
+        .route("/targets/{id}/result", put(ops::record_result))
+        .route("/reports/summary", get(ops::report_summary))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

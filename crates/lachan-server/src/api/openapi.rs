@@ -14,7 +14,7 @@ fn err_responses() -> Value {
     })
 }
 
-fn op(summary: &str, ok: &str, body: Option<&str>) -> Value {
+pub(crate) fn op(summary: &str, ok: &str, body: Option<&str>) -> Value {
     let mut responses = err_responses();
     responses[ok] = json!({"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}});
     let mut o = json!({"summary": summary, "responses": responses, "security": [{"bearer": []}]});
@@ -82,6 +82,29 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/rules/{rule_id}/override"),
     ("post", "/suppressions"),
     ("delete", "/suppressions/{id}"),
+    ("get", "/incidents"),
+    ("post", "/incidents"),
+    ("get", "/incidents/{id}"),
+    ("patch", "/incidents/{id}"),
+    ("post", "/incidents/{id}/notes"),
+    ("post", "/incidents/{id}/alerts"),
+    ("post", "/incidents/{id}/tasks"),
+    ("patch", "/incidents/{id}/tasks/{task_id}"),
+    ("post", "/incidents/{id}/evidence"),
+    ("get", "/incidents/{id}/evidence/{evidence_id}"),
+    ("get", "/findings"),
+    ("post", "/findings"),
+    ("get", "/findings/{id}"),
+    ("patch", "/findings/{id}"),
+    ("get", "/letters"),
+    ("post", "/letters"),
+    ("get", "/letters/{id}"),
+    ("get", "/plans"),
+    ("post", "/plans"),
+    ("get", "/plans/{id}"),
+    ("post", "/plans/{id}/targets"),
+    ("put", "/targets/{id}/result"),
+    ("get", "/reports/summary"),
 ];
 
 pub fn build() -> Value {
@@ -431,6 +454,8 @@ pub fn build() -> Value {
         op("Remove a suppression (audited)", "204", None),
     );
 
+    crate::api::openapi_ops::add_paths(&mut add);
+
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Lá Chắn API", "version": env!("CARGO_PKG_VERSION"),
@@ -484,6 +509,14 @@ pub fn build() -> Value {
                     "agency_code": {"type": "string"}, "host": {"type": "string"},
                     "reason": {"type": "string", "maxLength": 1000},
                     "expires_at": {"type": "string", "format": "date-time"}}},
+                "IncidentCreate": crate::api::openapi_ops::incident_create(),
+                "IncidentUpdate": crate::api::openapi_ops::incident_update(),
+                "FindingCreate": crate::api::openapi_ops::finding_create(),
+                "FindingUpdate": crate::api::openapi_ops::finding_update(),
+                "LetterCreate": crate::api::openapi_ops::letter_create(),
+                "PlanCreate": crate::api::openapi_ops::plan_create(),
+                "Target": crate::api::openapi_ops::target(),
+                "TargetResult": crate::api::openapi_ops::target_result(),
                 "ContactCreate": {"type": "object", "required": ["name"], "properties": {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}
             }

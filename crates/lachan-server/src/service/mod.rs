@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod events;
+pub mod ops;
 pub mod tuning;
 
 use lachan_core::audit::{AuditEntry, AuditRecord};

@@ -34,6 +34,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "agents",
         sql: include_str!("../../migrations/sqlite/0004_agents.sql"),
     },
+    Migration {
+        version: 5,
+        name: "ops",
+        sql: include_str!("../../migrations/sqlite/0005_ops.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

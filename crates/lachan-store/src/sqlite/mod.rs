@@ -15,7 +15,11 @@ mod agents;
 mod alerts;
 mod audit;
 mod events;
+mod findings;
+mod incidents;
 mod migrate;
+mod plans;
+mod report;
 mod tuning;
 
 pub use events::{EVENTS_DB_FILE, SqliteEventStore, day_of};
@@ -253,6 +257,191 @@ impl crate::EventStore for SqliteEventStore {
     }
     async fn close_events(&self) {
         self.close().await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::OpsStore for SqliteStore {
+    async fn create_incident(
+        &self,
+        ctx: &crate::AuditCtx,
+        r: &crate::IncidentRecord,
+    ) -> StoreResult<crate::Incident> {
+        self.insert_incident(ctx, r).await
+    }
+    async fn incident(&self, id: i64) -> StoreResult<Option<crate::Incident>> {
+        self.incident_by_id(id).await
+    }
+    async fn list_incidents(
+        &self,
+        q: &crate::IncidentQuery,
+    ) -> StoreResult<crate::Page<crate::Incident>> {
+        self.query_incidents(q).await
+    }
+    async fn update_incident(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        change: &lachan_core::ops::IncidentChange,
+        resolve_by: Option<&str>,
+    ) -> StoreResult<crate::Incident> {
+        self.change_incident(ctx, id, change, resolve_by).await
+    }
+    async fn incident_log(&self, id: i64) -> StoreResult<Vec<crate::LogEntry>> {
+        self.incident_log_rows(id).await
+    }
+    async fn add_incident_note(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        text: &str,
+    ) -> StoreResult<()> {
+        self.note_incident(ctx, id, text).await
+    }
+    async fn link_incident_alerts(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        alert_ids: &[i64],
+    ) -> StoreResult<()> {
+        self.link_alerts_to(ctx, id, alert_ids).await
+    }
+    async fn add_incident_task(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        title: &str,
+        assignee: Option<&str>,
+        due_date: Option<&str>,
+    ) -> StoreResult<crate::Task> {
+        self.new_task(ctx, id, title, assignee, due_date).await
+    }
+    async fn set_incident_task_done(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        task_id: i64,
+        done: bool,
+    ) -> StoreResult<crate::Task> {
+        self.mark_task(ctx, id, task_id, done).await
+    }
+    async fn incident_tasks(&self, id: i64) -> StoreResult<Vec<crate::Task>> {
+        self.tasks_of(id).await
+    }
+    async fn add_incident_evidence(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        note: Option<&str>,
+    ) -> StoreResult<crate::Evidence> {
+        self.store_evidence(ctx, id, name, media_type, bytes, note)
+            .await
+    }
+    async fn incident_evidence(&self, id: i64) -> StoreResult<Vec<crate::Evidence>> {
+        self.evidence_of(id).await
+    }
+    async fn evidence_content(
+        &self,
+        id: i64,
+        evidence_id: i64,
+    ) -> StoreResult<Option<(crate::Evidence, Vec<u8>)>> {
+        self.evidence_bytes(id, evidence_id).await
+    }
+    async fn record_finding(
+        &self,
+        ctx: &crate::AuditCtx,
+        r: &crate::FindingRecord,
+    ) -> StoreResult<(crate::Finding, bool)> {
+        self.put_finding(ctx, r).await
+    }
+    async fn finding(&self, id: i64) -> StoreResult<Option<crate::Finding>> {
+        self.finding_by_id(id).await
+    }
+    async fn list_findings(
+        &self,
+        q: &crate::FindingQuery,
+    ) -> StoreResult<crate::Page<crate::Finding>> {
+        self.query_findings(q).await
+    }
+    async fn update_finding(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        change: &lachan_core::ops::FindingChange,
+    ) -> StoreResult<crate::Finding> {
+        self.change_finding(ctx, id, change).await
+    }
+    async fn finding_log(&self, id: i64) -> StoreResult<Vec<crate::LogEntry>> {
+        self.finding_log_rows(id).await
+    }
+    async fn create_letter(
+        &self,
+        ctx: &crate::AuditCtx,
+        l: &lachan_core::ops::NewLetter,
+        agency_id: i64,
+    ) -> StoreResult<crate::Letter> {
+        self.insert_letter(ctx, l, agency_id).await
+    }
+    async fn letter(&self, id: i64) -> StoreResult<Option<crate::Letter>> {
+        self.letter_by_id(id).await
+    }
+    async fn list_letters(
+        &self,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Vec<crate::Letter>> {
+        self.letters(scope).await
+    }
+    async fn create_plan(
+        &self,
+        ctx: &crate::AuditCtx,
+        p: &lachan_core::ops::NewPlan,
+        targets: &[crate::TargetRecord],
+    ) -> StoreResult<crate::Plan> {
+        self.insert_plan(ctx, p, targets).await
+    }
+    async fn add_plan_targets(
+        &self,
+        ctx: &crate::AuditCtx,
+        plan_id: i64,
+        targets: &[crate::TargetRecord],
+    ) -> StoreResult<Vec<crate::Target>> {
+        self.append_targets(ctx, plan_id, targets).await
+    }
+    async fn plan(
+        &self,
+        id: i64,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Option<crate::Plan>> {
+        self.plan_by_id(id, scope).await
+    }
+    async fn list_plans(&self, scope: &lachan_core::auth::Scope) -> StoreResult<Vec<crate::Plan>> {
+        self.plans(scope).await
+    }
+    async fn target(&self, id: i64) -> StoreResult<Option<crate::Target>> {
+        self.target_by_id(id).await
+    }
+    async fn record_target_result(
+        &self,
+        ctx: &crate::AuditCtx,
+        target_id: i64,
+        status: lachan_core::ops::TargetStatus,
+        result: &lachan_core::ops::TargetResult,
+    ) -> StoreResult<crate::Target> {
+        let today = datefmt::date_iso(datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date());
+        self.set_target_result(ctx, target_id, status, result, &today)
+            .await
+    }
+    async fn report_figures(
+        &self,
+        scope: &lachan_core::auth::Scope,
+        from: &str,
+        to: &str,
+        today: &str,
+    ) -> StoreResult<crate::ReportFigures> {
+        self.figures(scope, from, to, today).await
     }
 }
 

@@ -1,0 +1,293 @@
+//! OpenAPI paths and schemas of the operations workflow (incidents, findings, letters,
+//! plans, report), kept apart from the main document for size.
+
+use lachan_core::ops::{
+    Checklist, FindingSource, FindingStatus, IncidentCategory, IncidentStatus, Severity,
+    TargetKind, TargetStatus,
+};
+use serde_json::{Value, json};
+
+use super::openapi::op;
+
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().copied().map(code).collect()
+}
+
+fn severities() -> Value {
+    json!({"enum": codes(Severity::ALL, Severity::code)})
+}
+
+pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
+    let mut list = op(
+        "Incidents in the caller's scope, newest detection first",
+        "200",
+        None,
+    );
+    list["parameters"] = json!(
+        [
+            "status",
+            "severity",
+            "category",
+            "agency_code",
+            "overdue",
+            "from",
+            "to",
+            "limit",
+            "offset"
+        ]
+        .iter()
+        .map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}}))
+        .collect::<Vec<_>>()
+    );
+    add("get", "/incidents", list);
+    add(
+        "post",
+        "/incidents",
+        op(
+            "Open an incident (by hand or from alerts); the deadline follows the severity",
+            "201",
+            Some("IncidentCreate"),
+        ),
+    );
+    add(
+        "get",
+        "/incidents/{id}",
+        op(
+            "An incident with deadlines, allowed moves, timeline, tasks and evidence",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "patch",
+        "/incidents/{id}",
+        op(
+            "Change an incident; a status outside the workflow (new → triage → containment → eradication → recovery → closed; early close and reopen with a reason) is refused with 422",
+            "200",
+            Some("IncidentUpdate"),
+        ),
+    );
+    let mut note = op("Add a note to the timeline", "201", None);
+    note["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 10000}}}}}});
+    add("post", "/incidents/{id}/notes", note);
+    let mut link = op("Link alerts of the incident's agency", "200", None);
+    link["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["alert_ids"], "properties": {"alert_ids": {"type": "array", "items": {"type": "integer"}}}}}}});
+    add("post", "/incidents/{id}/alerts", link);
+    let mut task = op("Add a task", "201", None);
+    task["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"},
+         "assignee": {"type": "string"}, "due_date": {"type": "string", "format": "date"}}}}}});
+    add("post", "/incidents/{id}/tasks", task);
+    let mut done = op("Mark a task done or not done", "200", None);
+    done["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["done"], "properties": {"done": {"type": "boolean"}}}}}});
+    add("patch", "/incidents/{id}/tasks/{task_id}", done);
+    let mut ev = op(
+        "Attach an evidence file (raw body, ?name=&note=; at most 20 MiB); stored with its SHA-256",
+        "201",
+        None,
+    );
+    ev["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+    add("post", "/incidents/{id}/evidence", ev);
+    add(
+        "get",
+        "/incidents/{id}/evidence/{evidence_id}",
+        op(
+            "Download an evidence file (X-Content-SHA256 header)",
+            "200",
+            None,
+        ),
+    );
+    let mut fl = op(
+        "Findings in the caller's scope, most severe first",
+        "200",
+        None,
+    );
+    fl["parameters"] = json!(
+        [
+            "status",
+            "severity",
+            "source",
+            "agency_code",
+            "system_code",
+            "overdue",
+            "without_letter",
+            "limit",
+            "offset"
+        ]
+        .iter()
+        .map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}}))
+        .collect::<Vec<_>>()
+    );
+    add("get", "/findings", fl);
+    add(
+        "post",
+        "/findings",
+        op(
+            "Record a finding: 201 when new; 200 with deduplicated=true when the same issue on the same asset is already tracked (one more occurrence)",
+            "201",
+            Some("FindingCreate"),
+        ),
+    );
+    add(
+        "get",
+        "/findings/{id}",
+        op("A finding with its history", "200", None),
+    );
+    add(
+        "patch",
+        "/findings/{id}",
+        op(
+            "Change a finding's status (open → acknowledged → fixed → verified; accepted risk and reopening need a reason) or terms; agency officers may only acknowledge or report fixed",
+            "200",
+            Some("FindingUpdate"),
+        ),
+    );
+    add(
+        "get",
+        "/letters",
+        op("Recommendation letters in scope", "200", None),
+    );
+    add(
+        "post",
+        "/letters",
+        op(
+            "Issue a recommendation letter for findings of one agency; findings take its deadline",
+            "201",
+            Some("LetterCreate"),
+        ),
+    );
+    add(
+        "get",
+        "/letters/{id}",
+        op("A letter with its findings", "200", None),
+    );
+    add(
+        "get",
+        "/plans",
+        op(
+            "Inspection plans with targets in scope and progress",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "post",
+        "/plans",
+        op(
+            "Create an inspection plan with its targets",
+            "201",
+            Some("PlanCreate"),
+        ),
+    );
+    add(
+        "get",
+        "/plans/{id}",
+        op("A plan with the targets in scope", "200", None),
+    );
+    let mut at = op("Add targets to a plan", "201", None);
+    at["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["targets"], "properties": {"targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}}}}});
+    add("post", "/plans/{id}/targets", at);
+    add(
+        "put",
+        "/targets/{id}/result",
+        op(
+            "Record the result of inspecting a target",
+            "200",
+            Some("TargetResult"),
+        ),
+    );
+    let mut rep = op(
+        "Figures of the periodic report for dates from..=to (Vietnam days; default the current half-year) in the caller's scope, with how each is counted",
+        "200",
+        None,
+    );
+    rep["parameters"] = json!([
+        {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}}
+    ]);
+    add("get", "/reports/summary", rep);
+}
+
+pub fn incident_create() -> Value {
+    json!({"type": "object", "required": ["title", "severity", "category", "agency_code"], "properties": {
+        "title": {"type": "string", "maxLength": 300}, "description": {"type": "string"},
+        "severity": severities(),
+        "category": {"enum": codes(IncidentCategory::ALL, IncidentCategory::code)},
+        "agency_code": {"type": "string"}, "system_code": {"type": "string"},
+        "assets": {"type": "array", "items": {"type": "string"}},
+        "alert_ids": {"type": "array", "items": {"type": "integer"}},
+        "detected_at": {"type": "string", "format": "date-time"},
+        "assignee": {"type": "string"}, "impact": {"type": "string"},
+        "personal_data": {"type": "boolean"}}})
+}
+
+pub fn incident_update() -> Value {
+    json!({"type": "object", "properties": {
+        "status": {"enum": codes(IncidentStatus::ALL, IncidentStatus::code)},
+        "reason": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+        "severity": severities(),
+        "category": {"enum": codes(IncidentCategory::ALL, IncidentCategory::code)},
+        "assignee": {"type": "string"}, "impact": {"type": "string"},
+        "personal_data": {"type": "boolean"},
+        "reported_at": {"type": "string", "format": "date-time"},
+        "assets": {"type": "array", "items": {"type": "string"}}}})
+}
+
+pub fn finding_create() -> Value {
+    json!({"type": "object", "required": ["title", "severity", "agency_code"], "properties": {
+        "title": {"type": "string", "maxLength": 300}, "severity": severities(),
+        "agency_code": {"type": "string"}, "system_code": {"type": "string"},
+        "asset": {"type": "string"},
+        "source": {"enum": codes(FindingSource::ALL, FindingSource::code)},
+        "source_ref": {"type": "string"}, "description": {"type": "string"},
+        "evidence": {"type": "string"}, "recommendation": {"type": "string"},
+        "target_id": {"type": "integer"}}})
+}
+
+pub fn finding_update() -> Value {
+    json!({"type": "object", "properties": {
+        "status": {"enum": codes(FindingStatus::ALL, FindingStatus::code)},
+        "reason": {"type": "string"}, "severity": severities(),
+        "recommendation": {"type": "string"},
+        "due_date": {"type": "string", "format": "date"}}})
+}
+
+pub fn letter_create() -> Value {
+    json!({"type": "object", "required": ["number", "date", "agency_code", "finding_ids", "deadline"], "properties": {
+        "number": {"type": "string"}, "date": {"type": "string", "format": "date"},
+        "agency_code": {"type": "string"},
+        "finding_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+        "deadline": {"type": "string", "format": "date"},
+        "subject": {"type": "string"}, "signer": {"type": "string"}, "body": {"type": "string"}}})
+}
+
+pub fn target() -> Value {
+    json!({"type": "object", "required": ["kind", "agency_code"], "properties": {
+        "kind": {"enum": codes(TargetKind::ALL, TargetKind::code)},
+        "agency_code": {"type": "string"}, "system_code": {"type": "string"},
+        "name": {"type": "string"}, "scheduled_date": {"type": "string", "format": "date"},
+        "checklist": {"enum": codes(Checklist::ALL, Checklist::code)},
+        "reinspection": {"type": "boolean"}}})
+}
+
+pub fn plan_create() -> Value {
+    json!({"type": "object", "required": ["number", "date", "title", "start_date", "end_date"], "properties": {
+        "number": {"type": "string"}, "date": {"type": "string", "format": "date"},
+        "title": {"type": "string"}, "start_date": {"type": "string", "format": "date"},
+        "end_date": {"type": "string", "format": "date"},
+        "team": {"type": "array", "items": {"type": "string"}}, "description": {"type": "string"},
+        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}})
+}
+
+pub fn target_result() -> Value {
+    json!({"type": "object", "required": ["status"], "properties": {
+        "status": {"enum": codes(TargetStatus::ALL, TargetStatus::code)},
+        "inspected_on": {"type": "string", "format": "date"},
+        "passed": {"type": "integer"}, "failed": {"type": "integer"},
+        "not_applicable": {"type": "integer"}, "summary": {"type": "string"},
+        "inspector": {"type": "string"}}})
+}
