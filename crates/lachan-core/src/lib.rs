@@ -19,6 +19,7 @@ pub mod audit;
 pub mod auth;
 pub mod datefmt;
 pub mod demo;
+pub mod demo_ops;
 pub mod error;
 pub mod ops;
 pub mod regime;

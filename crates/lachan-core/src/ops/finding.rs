@@ -101,6 +101,10 @@ pub struct NewFinding {
     /// The inspection target it was found at, when found by an inspection.
     #[serde(default)]
     pub target_id: Option<i64>,
+    /// When it was observed (RFC 3339), for findings recorded after the fact; the
+    /// recording time when absent.
+    #[serde(default)]
+    pub observed_at: Option<String>,
 }
 
 fn manual() -> FindingSource {
@@ -122,6 +126,7 @@ impl NewFinding {
         opt_text("description", &mut self.description, MAX_TEXT)?;
         opt_text("evidence", &mut self.evidence, 100_000)?;
         opt_text("recommendation", &mut self.recommendation, MAX_TEXT)?;
+        super::opt_time_field("observed_at", &mut self.observed_at)?;
         Ok(())
     }
 
@@ -258,6 +263,7 @@ mod tests {
             evidence: None,
             recommendation: None,
             target_id: None,
+            observed_at: None,
         }
     }
 

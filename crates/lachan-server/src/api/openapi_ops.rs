@@ -245,7 +245,7 @@ pub fn finding_create() -> Value {
         "source": {"enum": codes(FindingSource::ALL, FindingSource::code)},
         "source_ref": {"type": "string"}, "description": {"type": "string"},
         "evidence": {"type": "string"}, "recommendation": {"type": "string"},
-        "target_id": {"type": "integer"}}})
+        "target_id": {"type": "integer"}, "observed_at": {"type": "string", "format": "date-time"}}})
 }
 
 pub fn finding_update() -> Value {

@@ -84,6 +84,7 @@ impl SqliteStore {
         let f = &r.input;
         let mut tx = self.writer.begin().await?;
         let at = now();
+        let seen = f.observed_at.clone().unwrap_or_else(|| at.clone());
         let live: Option<(i64,)> = sqlx::query_as(
             "SELECT id FROM findings WHERE fingerprint = ? AND status <> 'verified'",
         )
@@ -93,10 +94,11 @@ impl SqliteStore {
         let (id, created) = match live {
             Some((id,)) => {
                 sqlx::query(
-                    "UPDATE findings SET occurrences = occurrences + 1, last_seen = ?,
-                     evidence = COALESCE(?, evidence), updated_at = ? WHERE id = ?",
+                    "UPDATE findings SET occurrences = occurrences + 1,
+                     last_seen = max(last_seen, ?), evidence = COALESCE(?, evidence),
+                     updated_at = ? WHERE id = ?",
                 )
-                .bind(&at)
+                .bind(&seen)
                 .bind(&f.evidence)
                 .bind(&at)
                 .bind(id)
@@ -146,8 +148,8 @@ impl SqliteStore {
                 .bind(&f.evidence)
                 .bind(&f.recommendation)
                 .bind(&r.fingerprint)
-                .bind(&at)
-                .bind(&at)
+                .bind(&seen)
+                .bind(&seen)
                 .bind(f.target_id)
                 .bind(&ctx.actor)
                 .bind(&at)

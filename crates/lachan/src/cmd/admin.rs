@@ -217,8 +217,14 @@ async fn run_async(c: AdminCommand) -> anyhow::Result<ExitCode> {
             {
                 Some(s) => {
                     println!(
-                        "demo data loaded: {} agencies, {} systems",
-                        s.agencies, s.systems
+                        "demo data loaded: {} agencies, {} systems, {} plans, {} findings, \
+                         {} letters, {} incidents",
+                        s.agencies,
+                        s.systems,
+                        s.ops.plans,
+                        s.ops.findings,
+                        s.ops.letters,
+                        s.ops.incidents
                     );
                     println!("demo users (password for all: {}):", s.password);
                     for (u, r) in s.users {

@@ -82,8 +82,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         {
             Some(d) => {
                 println!(
-                    "Dữ liệu mẫu / demo data loaded: {} agencies, {} information systems.",
-                    d.agencies, d.systems
+                    "Dữ liệu mẫu / demo data loaded: {} agencies, {} information systems, \
+                     {} inspection plans ({} targets), {} findings, {} letters, {} incidents.",
+                    d.agencies,
+                    d.systems,
+                    d.ops.plans,
+                    d.ops.targets,
+                    d.ops.findings,
+                    d.ops.letters,
+                    d.ops.incidents
                 );
                 println!("Demo users (password for all: {}):", d.password);
                 for (u, r) in &d.users {
