@@ -156,6 +156,8 @@ pub enum Action {
     IssueLetters,
     /// Create inspection plans and record inspection results.
     ManagePlans,
+    /// Agency-wide and webhook notification subscriptions; the delivery log.
+    ManageNotifications,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -211,6 +213,7 @@ mod tests {
             RespondToFindings,
             IssueLetters,
             ManagePlans,
+            ManageNotifications,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());

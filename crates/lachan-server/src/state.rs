@@ -27,6 +27,8 @@ pub struct ServerConfig {
     pub retention_days: u32,
     /// An agent or sender silent for this long is shown offline.
     pub offline_after: Duration,
+    /// Mail server and delivery retries for notifications.
+    pub notify: crate::notify::NotifyConfig,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +44,7 @@ impl Default for ServerConfig {
             demo: false,
             retention_days: 90,
             offline_after: Duration::from_secs(300),
+            notify: crate::notify::NotifyConfig::default(),
         }
     }
 }
@@ -51,16 +54,20 @@ pub struct AppState {
     pub events: Arc<dyn EventStore>,
     pub pipeline: Arc<Pipeline>,
     pub config: ServerConfig,
+    pub notifier: Arc<crate::notify::Notifier>,
     /// Failed logins per client address: (window start, count).
     pub(crate) ip_failures: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, pipeline: Arc<Pipeline>, config: ServerConfig) -> Arc<Self> {
+        let notifier = crate::notify::Notifier::start(store.clone(), config.notify.clone());
+        pipeline.set_notices(notifier.sender());
         Arc::new(Self {
             store,
             events: pipeline.events().clone(),
             pipeline,
+            notifier,
             config,
             ip_failures: Mutex::new(HashMap::new()),
         })

@@ -14,6 +14,7 @@
 pub mod agents;
 mod error;
 pub mod events;
+pub mod notify;
 pub mod ops;
 pub mod sqlite;
 mod types;
@@ -21,6 +22,7 @@ mod types;
 pub use agents::*;
 pub use error::{StoreError, StoreResult};
 pub use events::*;
+pub use notify::*;
 pub use ops::*;
 pub use types::*;
 
@@ -35,12 +37,56 @@ use lachan_core::registry::{
 /// registry, the alert queue and the audit log. Implemented for every type
 /// that implements the parts. Events live in a separate [`EventStore`].
 pub trait Store:
-    AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore + OpsStore
+    AccountStore
+    + RegistryStore
+    + AuditStore
+    + AlertStore
+    + TuningStore
+    + AgentStore
+    + OpsStore
+    + NotifyStore
 {
 }
 
+/// Notification subscriptions and the delivery log (retried until sent or given up).
+#[async_trait]
+pub trait NotifyStore: Send + Sync + 'static {
+    async fn create_subscription(
+        &self,
+        ctx: &AuditCtx,
+        s: &NewSubscription,
+    ) -> StoreResult<Subscription>;
+    async fn subscription(&self, id: i64) -> StoreResult<Option<Subscription>>;
+    /// Every subscription, enabled or not.
+    async fn list_subscriptions(&self) -> StoreResult<Vec<Subscription>>;
+    /// Disable a subscription (kept for the delivery log).
+    async fn delete_subscription(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+    async fn queue_delivery(
+        &self,
+        subscription_id: i64,
+        event: &str,
+        subject: &str,
+        body: &str,
+    ) -> StoreResult<i64>;
+    async fn due_deliveries(&self, now: &str, limit: i64) -> StoreResult<Vec<Delivery>>;
+    async fn record_attempt(
+        &self,
+        id: i64,
+        error: Option<&str>,
+        retry_at: Option<&str>,
+    ) -> StoreResult<()>;
+    async fn list_deliveries(&self, limit: i64) -> StoreResult<Vec<Delivery>>;
+}
+
 impl<
-    T: AccountStore + RegistryStore + AuditStore + AlertStore + TuningStore + AgentStore + OpsStore,
+    T: AccountStore
+        + RegistryStore
+        + AuditStore
+        + AlertStore
+        + TuningStore
+        + AgentStore
+        + OpsStore
+        + NotifyStore,
 > Store for T
 {
 }

@@ -151,5 +151,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/plans/{id}/targets", post(ops::add_targets))
         .route("/targets/{id}/result", put(ops::record_result))
         .route("/reports/summary", get(ops::report_summary))
+        .route(
+            "/subscriptions",
+            get(ops::list_subscriptions).post(ops::create_subscription),
+        )
+        .route("/subscriptions/{id}", delete(ops::delete_subscription))
+        .route("/notifications", get(ops::list_deliveries))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

@@ -105,6 +105,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/plans/{id}/targets"),
     ("put", "/targets/{id}/result"),
     ("get", "/reports/summary"),
+    ("get", "/subscriptions"),
+    ("post", "/subscriptions"),
+    ("delete", "/subscriptions/{id}"),
+    ("get", "/notifications"),
 ];
 
 pub fn build() -> Value {
@@ -516,6 +520,7 @@ pub fn build() -> Value {
                 "LetterCreate": crate::api::openapi_ops::letter_create(),
                 "PlanCreate": crate::api::openapi_ops::plan_create(),
                 "Target": crate::api::openapi_ops::target(),
+                "SubscriptionCreate": crate::api::openapi_ops::subscription_create(),
                 "TargetResult": crate::api::openapi_ops::target_result(),
                 "ContactCreate": {"type": "object", "required": ["name"], "properties": {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}

@@ -210,6 +210,51 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
         {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}}
     ]);
     add("get", "/reports/summary", rep);
+    add(
+        "get",
+        "/subscriptions",
+        op(
+            "Notification subscriptions (administrators: all; others: their own)",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "post",
+        "/subscriptions",
+        op(
+            "Subscribe an e-mail address or (administrators) a webhook to alerts, incidents and overdue findings of an agency or of the caller's scope, from a minimum severity",
+            "201",
+            Some("SubscriptionCreate"),
+        ),
+    );
+    add(
+        "delete",
+        "/subscriptions/{id}",
+        op(
+            "End a subscription (its deliveries stay in the log)",
+            "204",
+            None,
+        ),
+    );
+    add(
+        "get",
+        "/notifications",
+        op(
+            "The latest deliveries with status, attempts and last error (administrators)",
+            "200",
+            None,
+        ),
+    );
+}
+
+pub fn subscription_create() -> Value {
+    json!({"type": "object", "required": ["channel", "target"], "properties": {
+        "channel": {"enum": ["email", "webhook"]}, "target": {"type": "string"},
+        "template": {"enum": ["json", "chat"]}, "agency_code": {"type": "string"},
+        "personal": {"type": "boolean"},
+        "events": {"type": "array", "items": {"enum": crate::notify::EVENT_KINDS}},
+        "min_severity": severities()}})
 }
 
 pub fn incident_create() -> Value {

@@ -342,3 +342,43 @@ pub async fn report_summary(
         .into();
     Ok(Json(v))
 }
+
+pub async fn create_subscription(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiJson(s): ApiJson<crate::service::notify::SubscriptionInput>,
+) -> Result<impl IntoResponse, AppError> {
+    let s = crate::service::notify::create(&st, &p, s).await?;
+    Ok((StatusCode::CREATED, Json(json!(s))))
+}
+
+pub async fn list_subscriptions(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Value>, AppError> {
+    let items = crate::service::notify::list(&st, &p).await?;
+    Ok(Json(json!({"items": items})))
+}
+
+pub async fn delete_subscription(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    crate::service::notify::delete(&st, &p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /notifications`: the latest deliveries with their attempts.
+pub async fn list_deliveries(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Value>, AppError> {
+    let items: Vec<Value> = crate::service::notify::deliveries(&st, &p)
+        .await?
+        .iter()
+        .map(crate::notify::delivery_json)
+        .collect();
+    Ok(Json(json!({"items": items,
+        "dropped": st.notifier.dropped.load(std::sync::atomic::Ordering::Relaxed)})))
+}

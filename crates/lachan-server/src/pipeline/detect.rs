@@ -50,6 +50,7 @@ pub(super) fn spawn(
     rt: tokio::runtime::Handle,
     stats: Arc<PipelineStats>,
     latency: Arc<LatencyLog>,
+    notices: Arc<std::sync::OnceLock<mpsc::Sender<crate::notify::Notice>>>,
 ) {
     let run = move || {
         let Rules {
@@ -165,6 +166,17 @@ pub(super) fn spawn(
             match res {
                 Ok(r) => {
                     let new = r.iter().filter(|(_, n)| *n).count() as u64;
+                    if new > 0
+                        && let Some(tx) = notices.get()
+                    {
+                        for (h, (id, _)) in hits.iter().zip(&r).filter(|(_, (_, n))| *n) {
+                            if let Some(n) = crate::notify::alert_notice(h, *id)
+                                && tx.try_send(n).is_err()
+                            {
+                                tracing::warn!("notification queue full; alert notice dropped");
+                            }
+                        }
+                    }
                     stats.alerts_opened.fetch_add(new, Ordering::Relaxed);
                     latency.push(batch.received.elapsed().as_micros() as u64);
                 }

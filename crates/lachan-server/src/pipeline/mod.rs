@@ -157,6 +157,8 @@ pub struct Pipeline {
     pub rule_counts: (usize, usize, usize),
     /// Rules without a route (not run live).
     pub unrouted_rules: usize,
+    /// Where the detection thread reports new alerts worth notifying.
+    notices: Arc<std::sync::OnceLock<mpsc::Sender<crate::notify::Notice>>>,
 }
 
 impl Pipeline {
@@ -169,6 +171,7 @@ impl Pipeline {
         let tuning: SharedTuning = Arc::default();
         let rule_counts = rules.counts;
         let unrouted_rules = rules.unrouted;
+        let notices: Arc<std::sync::OnceLock<_>> = Arc::default();
         detect::spawn(
             rx,
             rules,
@@ -177,6 +180,7 @@ impl Pipeline {
             tokio::runtime::Handle::current(),
             stats.clone(),
             latency.clone(),
+            notices.clone(),
         );
         Arc::new(Self {
             events,
@@ -187,7 +191,13 @@ impl Pipeline {
             latency,
             rule_counts,
             unrouted_rules,
+            notices,
         })
+    }
+
+    /// Send notices of new alerts to the notifier from now on (set once).
+    pub fn set_notices(&self, tx: mpsc::Sender<crate::notify::Notice>) {
+        let _ = self.notices.set(tx);
     }
 
     /// Normalise and store a batch durably, then queue it for detection. Returns the new

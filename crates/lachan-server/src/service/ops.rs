@@ -143,7 +143,10 @@ pub async fn create_incident(
         detected_at,
         resolve_by: deadlines.resolve_by,
     };
-    Ok(st.store.create_incident(&p.ctx(), &rec).await?)
+    let created = st.store.create_incident(&p.ctx(), &rec).await?;
+    st.notifier
+        .emit(crate::notify::incident_notice(&created, "mới tiếp nhận"));
+    Ok(created)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -309,10 +312,16 @@ pub async fn update_incident(
         }
         _ => None,
     };
-    Ok(st
+    let after = st
         .store
         .update_incident(&p.ctx(), id, &c, resolve_by.as_deref())
-        .await?)
+        .await?;
+    if after.status != before.status {
+        let what = format!("chuyển sang \"{}\"", after.status);
+        st.notifier
+            .emit(crate::notify::incident_notice(&after, &what));
+    }
+    Ok(after)
 }
 
 pub async fn add_note(st: &AppState, p: &Principal, id: i64, text: &str) -> Result<(), AppError> {

@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "ops",
         sql: include_str!("../../migrations/sqlite/0005_ops.sql"),
     },
+    Migration {
+        version: 6,
+        name: "notify",
+        sql: include_str!("../../migrations/sqlite/0006_notify.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

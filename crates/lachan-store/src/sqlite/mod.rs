@@ -18,6 +18,7 @@ mod events;
 mod findings;
 mod incidents;
 mod migrate;
+mod notify;
 mod plans;
 mod report;
 mod tuning;
@@ -442,6 +443,49 @@ impl crate::OpsStore for SqliteStore {
         today: &str,
     ) -> StoreResult<crate::ReportFigures> {
         self.figures(scope, from, to, today).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::NotifyStore for SqliteStore {
+    async fn create_subscription(
+        &self,
+        ctx: &crate::AuditCtx,
+        s: &crate::NewSubscription,
+    ) -> StoreResult<crate::Subscription> {
+        self.insert_subscription(ctx, s).await
+    }
+    async fn subscription(&self, id: i64) -> StoreResult<Option<crate::Subscription>> {
+        self.subscription_by_id(id).await
+    }
+    async fn list_subscriptions(&self) -> StoreResult<Vec<crate::Subscription>> {
+        self.subscriptions().await
+    }
+    async fn delete_subscription(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
+        self.remove_subscription(ctx, id).await
+    }
+    async fn queue_delivery(
+        &self,
+        subscription_id: i64,
+        event: &str,
+        subject: &str,
+        body: &str,
+    ) -> StoreResult<i64> {
+        SqliteStore::queue_delivery(self, subscription_id, event, subject, body).await
+    }
+    async fn due_deliveries(&self, now: &str, limit: i64) -> StoreResult<Vec<crate::Delivery>> {
+        self.due(now, limit).await
+    }
+    async fn record_attempt(
+        &self,
+        id: i64,
+        error: Option<&str>,
+        retry_at: Option<&str>,
+    ) -> StoreResult<()> {
+        self.attempted(id, error, retry_at).await
+    }
+    async fn list_deliveries(&self, limit: i64) -> StoreResult<Vec<crate::Delivery>> {
+        self.recent_deliveries(limit).await
     }
 }
 

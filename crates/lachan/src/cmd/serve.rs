@@ -54,6 +54,64 @@ pub struct ServeArgs {
     /// Minutes of silence after which an agent is shown offline
     #[arg(long, default_value_t = 5)]
     pub agent_offline_minutes: u64,
+    /// Mail server for e-mail notifications
+    #[arg(long, env = "LACHAN_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Mail server port (465 for tls, 587 for starttls)
+    #[arg(long, default_value_t = 587)]
+    pub smtp_port: u16,
+    /// tls (implicit), starttls, or none (only to a relay on this machine)
+    #[arg(long, default_value = "starttls")]
+    pub smtp_tls: String,
+    /// Mail account; its password is read from LACHAN_SMTP_PASSWORD
+    #[arg(long, env = "LACHAN_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// Sender address of notifications
+    #[arg(long, default_value = "Lá Chắn <lachan@localhost>")]
+    pub smtp_from: String,
+    /// Extra trusted root certificate (PEM) for the mail server
+    #[arg(long)]
+    pub smtp_ca: Option<PathBuf>,
+    /// Public address of the console, for links in notifications
+    #[arg(long, env = "LACHAN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+fn notify_config(args: &ServeArgs) -> anyhow::Result<lachan_server::notify::NotifyConfig> {
+    use lachan_server::notify::{NotifyConfig, SmtpConfig, SmtpTls};
+    let smtp = match &args.smtp_host {
+        None => None,
+        Some(host) => {
+            let tls = SmtpTls::parse(&args.smtp_tls).with_context(|| {
+                format!("--smtp-tls '{}': use tls, starttls or none", args.smtp_tls)
+            })?;
+            let ca_pem = match &args.smtp_ca {
+                Some(p) => {
+                    Some(std::fs::read(p).with_context(|| format!("reading {}", p.display()))?)
+                }
+                None => None,
+            };
+            let cfg = SmtpConfig {
+                host: host.clone(),
+                port: args.smtp_port,
+                tls,
+                username: args.smtp_user.clone(),
+                password: std::env::var("LACHAN_SMTP_PASSWORD")
+                    .ok()
+                    .filter(|p| !p.is_empty()),
+                from: args.smtp_from.clone(),
+                ca_pem,
+            };
+            cfg.check()
+                .map_err(|m| anyhow::anyhow!("--smtp-host: {m}"))?;
+            Some(cfg)
+        }
+    };
+    Ok(NotifyConfig {
+        smtp,
+        console_url: args.public_url.clone(),
+        ..NotifyConfig::default()
+    })
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -127,6 +185,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = ServerConfig {
         retention_days: args.retention_days,
         offline_after: Duration::from_secs(args.agent_offline_minutes * 60),
+        notify: notify_config(&args)?,
         ..config
     };
     let rules_cfg = lachan_server::pipeline::RulesConfig {
