@@ -243,3 +243,125 @@ test("an ingested event raises an alert that appears in the open queue by itself
   assert.match(await page.locator("#event-original").innerText(), /e2e-backdoor/);
   assert.deepEqual(problems, [], "no script errors in the browser");
 });
+
+test("one full cycle: alert → incident → closed; plan → inspection → finding → letter → re-inspection → verified; report", { timeout: 180_000 }, async () => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: ADMIN_PW }),
+  });
+  const { token } = await login.json();
+  const api = (method, p, body) =>
+    fetch(`${base}/api/v1${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const a = await api("POST", "/agencies", { code: "E2E-XA", name: "UBND xã Chu Trình", kind: "commune_ward" });
+  assert.equal(a.status, 201);
+
+  // An alert of the commune…
+  const ev = { Channel: "syslog", host: "pc-e2e-cycle", program: "useradd", "agency.code": "E2E-XA",
+               message: "new user: name=lạ, UID=1002" };
+  const r = await fetch(`${base}/api/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+    body: JSON.stringify(ev) + "\n",
+  });
+  assert.equal(r.status, 202);
+  await page.goto(`${base}/alerts`);
+  const row = page.locator("#alerts tbody tr", { hasText: "pc-e2e-cycle" });
+  await row.waitFor({ timeout: 15_000 });
+  await row.getByRole("link").click();
+  await page.waitForURL(/\/alerts\/\d+$/);
+
+  // …becomes an incident, handled step by step until closed.
+  await page.locator("#open-incident").click();
+  await page.waitForURL(/\/incidents\/new\?alert_id=\d+/);
+  await page.locator("#n-severity").selectOption("high");
+  await page.locator("#n-category").selectOption("account_compromise");
+  await page.locator("#create-incident").click();
+  await page.waitForURL(/\/incidents\/\d+(\?.*)?$/);
+  assert.match(await page.locator("#incident-alerts").innerText(), /#\d+/);
+  for (const step of ["triage", "containment", "eradication", "recovery", "closed"]) {
+    await page.locator("#m-status").selectOption(step);
+    await page.locator("#move-status button[type=submit]").click();
+    await page.waitForURL(/\/incidents\/\d+\?ok=/);
+  }
+  assert.match(await page.locator("#incident-status").innerText(), /Đã đóng/);
+  assert.equal(await page.locator("#timeline tbody tr").count() >= 6, true);
+
+  // An inspection plan with one workstation of the commune.
+  await page.goto(`${base}/plans`);
+  await page.locator("#new-plan-box summary").click();
+  await page.locator("#p-number").fill("77/KH-PA05");
+  await page.locator("#p-date").fill("02/01/2026");
+  await page.locator("#p-title").fill("Kiểm tra máy trạm Đề án 06 xã Chu Trình");
+  await page.locator("#p-start").fill("05/01/2026");
+  await page.locator("#p-end").fill("31/12/2026");
+  await page.locator("#create-plan").click();
+  await page.waitForURL(/\/plans\/\d+(\?.*)?$/);
+  const planUrl = page.url().split("?")[0];
+  await page.locator("#t-kind").selectOption("workstation");
+  await page.locator("#t-agency").selectOption("E2E-XA");
+  await page.locator("#t-name").fill("pc-mc-01");
+  await page.locator("#add-target button[type=submit]").click();
+  await page.waitForURL(/\/plans\/\d+\?ok=/);
+  const target = page.locator("#targets tbody tr").first();
+  await target.locator("details summary").click();
+  await target.locator("select[name=status]").selectOption("done");
+  await target.locator("input[name=passed]").fill("13");
+  await target.locator("input[name=failed]").fill("1");
+  await target.locator("form button[type=submit]").click();
+  await page.waitForURL(/\/plans\/\d+\?ok=/);
+  assert.match(await page.locator("#plan-progress").innerText(), /1\/1/);
+
+  // The failed item is recorded as a finding at that target.
+  await page.locator("#targets tbody tr").first().locator('a[href^="/findings/new"]').click();
+  await page.waitForURL(/\/findings\/new\?/);
+  await page.locator("#n-title").fill("Máy trạm cho phép dùng USB lưu trữ");
+  await page.locator("#n-severity").selectOption("high");
+  await page.locator("#n-asset").fill("pc-mc-01");
+  await page.locator("#create-finding").click();
+  await page.waitForURL(/\/findings\/\d+(\?.*)?$/);
+  const findingUrl = page.url().split("?")[0];
+  const findingId = findingUrl.split("/").pop();
+
+  // A recommendation letter carries it to the commune.
+  await page.goto(`${base}/findings?agency_code=E2E-XA`);
+  await page.locator(`#pick-${findingId}`).check();
+  await page.locator("#l-number").fill("301/CAT-PA05");
+  await page.locator("#l-date").fill("03/02/2026");
+  await page.locator("#l-deadline").fill("03/03/2026");
+  await page.locator("#create-letter").click();
+  await page.waitForURL(/\/letters\/\d+(\?.*)?$/);
+  assert.match(await page.locator("#letter-number").innerText(), /301\/CAT-PA05/);
+  assert.match(await page.locator("#letter-findings").innerText(), /USB/);
+
+  // The commune reports it fixed; the re-inspection verifies it.
+  for (const step of ["fixed", "verified"]) {
+    await page.goto(findingUrl);
+    await page.locator("#m-status").selectOption(step);
+    await page.locator("#finding-move button[type=submit]").click();
+    await page.waitForURL(/\/findings\/\d+\?ok=/);
+  }
+  assert.match(await page.locator("#finding-status").innerText(), /phúc tra/i);
+
+  // The half-year report counts what happened.
+  await page.locator('header nav a[href="/report"]').click();
+  await page.waitForURL(/\/report/);
+  await page.goto(`${base}/report?from=2026-01-01&to=2026-12-31`);
+  const text = await page.locator("main").innerText();
+  assert.match(text, /301\/CAT-PA05|Công văn|công văn/);
+  const summary = await (await api("GET", "/reports/summary?from=2026-01-01&to=2026-12-31")).json();
+  assert.equal(summary.letters_issued, 1);
+  assert.equal(summary.findings_by_status.verified, 1);
+  assert.equal(summary.inspections.planned, 1);
+  assert.equal(summary.inspections.done, 1);
+  assert.equal(summary.incidents_by_status.closed, 1);
+  await page.goto(planUrl);
+  assert.deepEqual(problems, [], "no script errors in the browser");
+});

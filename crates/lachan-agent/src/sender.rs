@@ -56,6 +56,27 @@ impl Client {
         })
     }
 
+    /// POST a JSON body with a bearer token to `path` (under `/api/v1`); the status and
+    /// the answer's JSON. Used by tools that upload results (`lachan scan --upload`).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: Vec<u8>,
+    ) -> Result<(u16, Value), AgentError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| AgentError::Client(format!("{}: {e}", self.base)))?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(Value::Null)))
+    }
+
     /// Enroll with `token`; returns the identity to keep.
     pub async fn enroll(&self, token: &str, facts: &Value) -> Result<Identity, AgentError> {
         let mut body = facts.clone();

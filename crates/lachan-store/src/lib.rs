@@ -197,6 +197,20 @@ pub trait OpsStore: Send + Sync + 'static {
         status: lachan_core::ops::TargetStatus,
         result: &lachan_core::ops::TargetResult,
     ) -> StoreResult<Target>;
+    // ---- uploaded scans ----
+    /// Store a scan and record its findings (created or folded into live ones) in one
+    /// transaction; a target, when given, is marked inspected with the scan's counts.
+    /// Returns the record and how many findings were new.
+    async fn record_scan(&self, ctx: &AuditCtx, s: &NewScan) -> StoreResult<(ScanRecord, i64)>;
+    async fn scan(&self, id: i64) -> StoreResult<Option<(ScanRecord, String)>>;
+    async fn list_scans(
+        &self,
+        scope: &Scope,
+        host: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<ScanRecord>>;
+    /// Per agency in scope, from the latest scan of each host.
+    async fn compliance(&self, scope: &Scope) -> StoreResult<Vec<ComplianceFigure>>;
     // ---- report ----
     /// Figures for dates `from..=to` (yyyy-mm-dd, Vietnam calendar days) in `scope`.
     async fn report_figures(

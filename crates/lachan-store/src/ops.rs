@@ -257,6 +257,8 @@ pub struct ReportFigures {
     pub alerts_total: i64,
     pub alerts_by_level: BTreeMap<String, i64>,
     pub agents_total: i64,
+    /// Latest `lachan scan` of each host finished inside the period, per agency.
+    pub compliance_by_agency: Vec<ComplianceFigure>,
     pub per_agency: Vec<AgencyReport>,
 }
 
@@ -282,4 +284,52 @@ pub struct AgencyReport {
     pub findings_overdue: i64,
     pub inspections_planned: i64,
     pub inspections_done: i64,
+}
+
+/// An uploaded endpoint assessment.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScanRecord {
+    pub id: i64,
+    #[serde(skip)]
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub host: String,
+    pub target_id: Option<i64>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub score: Option<f64>,
+    pub passed: i64,
+    pub failed: i64,
+    pub not_applicable: i64,
+    /// Findings recorded or updated from it.
+    pub findings: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+/// A scan to store with the findings it yields, in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewScan {
+    pub agency_id: i64,
+    pub host: String,
+    pub target_id: Option<i64>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub score: Option<f64>,
+    pub passed: i64,
+    pub failed: i64,
+    pub not_applicable: i64,
+    /// The uploaded JSON, kept as evidence.
+    pub report: String,
+    pub findings: Vec<FindingRecord>,
+}
+
+/// Compliance of one agency: the mean score of the latest scan of each host.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct ComplianceFigure {
+    pub code: String,
+    pub name: String,
+    pub hosts: i64,
+    pub mean_score: Option<f64>,
+    pub failed_checks: i64,
 }

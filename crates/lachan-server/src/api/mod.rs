@@ -157,5 +157,13 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/subscriptions/{id}", delete(ops::delete_subscription))
         .route("/notifications", get(ops::list_deliveries))
+        .route(
+            "/scans",
+            get(ops::list_scans).post(ops::upload_scan).layer(
+                axum::extract::DefaultBodyLimit::max(crate::service::scans::MAX_SCAN_BYTES),
+            ),
+        )
+        .route("/scans/{id}", get(ops::get_scan))
+        .route("/compliance", get(ops::compliance))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

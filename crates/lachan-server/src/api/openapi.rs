@@ -109,6 +109,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/subscriptions"),
     ("delete", "/subscriptions/{id}"),
     ("get", "/notifications"),
+    ("get", "/scans"),
+    ("post", "/scans"),
+    ("get", "/scans/{id}"),
+    ("get", "/compliance"),
 ];
 
 pub fn build() -> Value {

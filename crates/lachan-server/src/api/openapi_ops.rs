@@ -246,6 +246,42 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
             None,
         ),
     );
+    let mut up = op(
+        "Record an uploaded lachan scan JSON result for a host of ?agency_code= (or of inspection target ?target_id=, which is then marked inspected); failed checks, account problems and malware become findings",
+        "201",
+        None,
+    );
+    up["parameters"] = json!([
+        {"name": "agency_code", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "target_id", "in": "query", "required": false, "schema": {"type": "integer"}}
+    ]);
+    up["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object",
+        "required": ["host", "policies"], "properties": {"host": {"type": "object"}, "policies": {"type": "array"},
+        "accounts": {"type": "array"}, "malware": {"type": "array"}}}}}});
+    add("post", "/scans", up);
+    add(
+        "get",
+        "/scans",
+        op(
+            "Uploaded scans in scope, newest first (?host=)",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "get",
+        "/scans/{id}",
+        op("One uploaded scan with its full result", "200", None),
+    );
+    add(
+        "get",
+        "/compliance",
+        op(
+            "Per agency: hosts scanned and the mean score of each host's latest scan",
+            "200",
+            None,
+        ),
+    );
 }
 
 pub fn subscription_create() -> Value {

@@ -382,3 +382,51 @@ pub async fn list_deliveries(
     Ok(Json(json!({"items": items,
         "dropped": st.notifier.dropped.load(std::sync::atomic::Ordering::Relaxed)})))
 }
+
+/// `POST /scans?agency_code=…|target_id=…`: a `lachan scan` JSON result as the body.
+pub async fn upload_scan(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<crate::service::scans::UploadParams>,
+    body: Bytes,
+) -> Result<impl IntoResponse, AppError> {
+    let (rec, created) = crate::service::scans::upload(&st, &p, &q, &body).await?;
+    let mut v = json!(rec);
+    v["findings_new"] = json!(created);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ScanFilter {
+    host: Option<String>,
+}
+
+pub async fn list_scans(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Query(f): Query<ScanFilter>,
+) -> Result<Json<Value>, AppError> {
+    let host = f.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
+    let items = crate::service::scans::list(&st, &p, host).await?;
+    Ok(Json(json!({"items": items})))
+}
+
+pub async fn get_scan(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let (rec, report) = crate::service::scans::get(&st, &p, id).await?;
+    let mut v = json!(rec);
+    v["report"] = report;
+    Ok(Json(v))
+}
+
+pub async fn compliance(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(
+        json!({"items": crate::service::scans::compliance(&st, &p).await?}),
+    ))
+}

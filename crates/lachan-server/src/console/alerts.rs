@@ -164,6 +164,7 @@ struct DetailPage {
     key_fields: Vec<(String, String)>,
     events: Vec<String>,
     can_triage: bool,
+    can_open_incident: bool,
 }
 
 pub async fn detail(
@@ -200,6 +201,7 @@ pub async fn detail(
         key_fields,
         events,
         can_triage: ui.can(Action::TriageAlerts),
+        can_open_incident: ui.can(Action::HandleIncidents),
         a: row(&ui.c, a),
         c: ui.c,
     })

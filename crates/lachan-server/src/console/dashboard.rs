@@ -5,6 +5,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use lachan_core::auth::Action;
 use lachan_core::registry::DossierStatus;
 
 use super::i18n::Lang;
@@ -12,6 +13,45 @@ use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use crate::AppState;
 use crate::service;
+use crate::service::ops::{self, FindingFilter, IncidentFilter, Period};
+
+/// The operations block: open incidents, overdue findings, this half-year's inspections.
+pub struct OpsBlock {
+    pub incidents_open: i64,
+    pub findings_overdue: i64,
+    pub inspections_done: i64,
+    pub inspections_planned: i64,
+    pub step: i64,
+}
+
+async fn ops_block(st: &AppState, ui: &Ui) -> Result<Option<OpsBlock>, Fail> {
+    if !ui.can(Action::ReadOperations) {
+        return Ok(None);
+    }
+    let one = Some(1);
+    let open = IncidentFilter {
+        status: Some("open".into()),
+        limit: one,
+        ..Default::default()
+    };
+    let overdue = FindingFilter {
+        overdue: Some("true".into()),
+        limit: one,
+        ..Default::default()
+    };
+    let incidents = ops::list_incidents(st, &ui.p, &open).await.or_page(ui)?;
+    let findings = ops::list_findings(st, &ui.p, &overdue).await.or_page(ui)?;
+    let (_, _, f) = ops::report_summary(st, &ui.p, &Period::default())
+        .await
+        .or_page(ui)?;
+    Ok(Some(OpsBlock {
+        incidents_open: incidents.total,
+        findings_overdue: findings.total,
+        inspections_done: f.inspections.done,
+        inspections_planned: f.inspections.planned,
+        step: super::incidents::step5(f.inspections.done, f.inspections.planned),
+    }))
+}
 
 pub struct Bar {
     pub label: String,
@@ -39,6 +79,7 @@ struct DashboardPage {
     by_level: Vec<Bar>,
     by_status: Vec<Bar>,
     agencies: Vec<AgencyRow>,
+    ops: Option<OpsBlock>,
 }
 
 pub fn status_label(lang: Lang, s: DossierStatus) -> &'static str {
@@ -50,6 +91,7 @@ pub fn status_label(lang: Lang, s: DossierStatus) -> &'static str {
 
 pub async fn page(State(st): State<Arc<AppState>>, ui: Ui) -> Result<Response, Fail> {
     let d = service::dashboard(&st, &ui.p).await.or_page(&ui)?;
+    let ops = ops_block(&st, &ui).await?;
     let lang = ui.c.lang;
     let by_level = d
         .by_level
@@ -93,6 +135,7 @@ pub async fn page(State(st): State<Arc<AppState>>, ui: Ui) -> Result<Response, F
         by_level,
         by_status,
         agencies,
+        ops,
         c: ui.c,
     })
 }

@@ -14,10 +14,14 @@ mod assets;
 mod audit;
 mod dashboard;
 mod events;
+mod findings;
 pub mod i18n;
 mod import;
+mod incidents;
 mod login;
+mod plans;
 mod render;
+mod report;
 mod session;
 mod systems;
 mod tuning;
@@ -92,5 +96,31 @@ pub fn router() -> Router<Arc<AppState>> {
             "/tuning/suppressions/{id}/delete",
             post(tuning::remove_suppression),
         )
+        .route("/incidents", get(incidents::list).post(incidents::create))
+        .route("/incidents/new", get(incidents::new_form))
+        .route("/incidents/{id}", get(incidents::detail))
+        .route("/incidents/{id}/status", post(incidents::move_status))
+        .route("/incidents/{id}/edit", post(incidents::edit))
+        .route("/incidents/{id}/notes", post(incidents::add_note))
+        .route("/incidents/{id}/alerts", post(incidents::link_alerts))
+        .route("/incidents/{id}/tasks", post(incidents::add_task))
+        .route("/incidents/{id}/tasks/{task_id}", post(incidents::set_task))
+        .route("/incidents/{id}/evidence", post(incidents::add_evidence))
+        .route("/incidents/{id}/evidence/{eid}", get(incidents::evidence))
+        .route("/incidents/{id}/report", get(incidents::report))
+        .route("/findings", get(findings::list).post(findings::create))
+        .route("/findings/new", get(findings::new_form))
+        .route("/findings/{id}", get(findings::detail))
+        .route("/findings/{id}/status", post(findings::move_status))
+        .route(
+            "/letters",
+            get(findings::letters).post(findings::create_letter),
+        )
+        .route("/letters/{id}", get(findings::letter))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::detail))
+        .route("/plans/{id}/targets", post(plans::add_target))
+        .route("/targets/{id}/result", post(plans::record_result))
+        .route("/report", get(report::page))
         .route("/static/{file}", get(assets::serve))
 }

@@ -95,6 +95,12 @@ impl Ctx {
         add("/events", "nav.events", role.can(Action::ReadEvents));
         add("/agents", "nav.agents", role.can(Action::ReadEvents));
         add("/tuning", "nav.tuning", role.can(Action::ReadEvents));
+        let ops = role.can(Action::ReadOperations);
+        add("/incidents", "nav.incidents", ops);
+        add("/findings", "nav.findings", ops);
+        add("/letters", "nav.letters", ops);
+        add("/plans", "nav.plans", ops);
+        add("/report", "nav.report", ops);
         add("/agencies", "nav.agencies", role.can(Action::ReadRegistry));
         add("/systems", "nav.systems", role.can(Action::ReadRegistry));
         add("/import", "nav.import", role.can(Action::ReadRegistry));

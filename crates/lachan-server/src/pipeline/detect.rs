@@ -42,6 +42,8 @@ impl LatencyLog {
     }
 }
 
+/// The detection thread's inputs and outputs are all shared handles, passed one by one.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn spawn(
     mut rx: mpsc::Receiver<DetectBatch>,
     rules: Rules,

@@ -6,6 +6,7 @@ pub mod agents;
 pub mod events;
 pub mod notify;
 pub mod ops;
+pub mod scans;
 pub mod tuning;
 
 use lachan_core::audit::{AuditEntry, AuditRecord};

@@ -852,6 +852,11 @@ pub const REPORT_METHOD: &[(&str, &str, &str)] = &[
         "Monitoring alerts first seen inside the period, by rule level.",
     ),
     (
+        "compliance",
+        "Theo từng đơn vị: số máy có kết quả lachan scan kết thúc trong kỳ và điểm trung bình của lần quét gần nhất của mỗi máy (đạt / (đạt + không đạt)).",
+        "Per agency: hosts with a lachan scan finished inside the period and the mean score of each host's latest scan (passed / (passed + failed)).",
+    ),
+    (
         "agents",
         "Tác tử đã đăng ký và chưa bị thu hồi tại thời điểm lập báo cáo.",
         "Agents enrolled and not revoked when the report is made.",

@@ -81,106 +81,8 @@ impl SqliteStore {
         ctx: &AuditCtx,
         r: &FindingRecord,
     ) -> StoreResult<(Finding, bool)> {
-        let f = &r.input;
         let mut tx = self.writer.begin().await?;
-        let at = now();
-        let seen = f.observed_at.clone().unwrap_or_else(|| at.clone());
-        let live: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM findings WHERE fingerprint = ? AND status <> 'verified'",
-        )
-        .bind(&r.fingerprint)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (id, created) = match live {
-            Some((id,)) => {
-                sqlx::query(
-                    "UPDATE findings SET occurrences = occurrences + 1,
-                     last_seen = max(last_seen, ?), evidence = COALESCE(?, evidence),
-                     updated_at = ? WHERE id = ?",
-                )
-                .bind(&seen)
-                .bind(&f.evidence)
-                .bind(&at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                log(
-                    &mut tx,
-                    id,
-                    &ctx.actor,
-                    "occurrence",
-                    "",
-                    json!({"source": f.source}),
-                )
-                .await?;
-                (id, false)
-            }
-            None => {
-                if let Some(t) = f.target_id {
-                    let owner: Option<(i64,)> =
-                        sqlx::query_as("SELECT agency_id FROM plan_targets WHERE id = ?")
-                            .bind(t)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if owner.map(|(a,)| a) != Some(r.agency_id) {
-                        return Err(StoreError::Invalid(FieldError::new(
-                            "target_id",
-                            format!("inspection target {t} is not a target of this agency"),
-                        )));
-                    }
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO findings (title, description, severity, status, source,
-                     source_ref, agency_id, system_id, asset, evidence, recommendation,
-                     fingerprint, first_seen, last_seen, target_id, created_by, created_at,
-                     updated_at)
-                     VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                     RETURNING id",
-                )
-                .bind(&f.title)
-                .bind(&f.description)
-                .bind(f.severity.code())
-                .bind(f.source.code())
-                .bind(&f.source_ref)
-                .bind(r.agency_id)
-                .bind(r.system_id)
-                .bind(&f.asset)
-                .bind(&f.evidence)
-                .bind(&f.recommendation)
-                .bind(&r.fingerprint)
-                .bind(&seen)
-                .bind(&seen)
-                .bind(f.target_id)
-                .bind(&ctx.actor)
-                .bind(&at)
-                .bind(&at)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_write(e, "finding"))?;
-                log(
-                    &mut tx,
-                    id,
-                    &ctx.actor,
-                    "created",
-                    &f.title,
-                    json!({"source": f.source, "severity": f.severity}),
-                )
-                .await?;
-                (id, true)
-            }
-        };
-        let e = entry(
-            ctx,
-            if created {
-                "finding.create"
-            } else {
-                "finding.occurrence"
-            },
-            format!("finding:{id}"),
-            json!({"title": f.title, "severity": f.severity, "source": f.source,
-                   "agency_id": r.agency_id, "asset": f.asset}),
-        );
-        append_audit(&mut tx, &e).await?;
+        let (id, created) = finding_in_tx(&mut tx, ctx, r).await?;
         tx.commit().await?;
         let found = self
             .finding_by_id(id)
@@ -520,4 +422,111 @@ impl SqliteStore {
     pub(crate) async fn letters(&self, scope: &Scope) -> StoreResult<Vec<Letter>> {
         self.letters_where("", None, scope).await
     }
+}
+
+/// Record a finding inside the caller's transaction (audited there too).
+pub(crate) async fn finding_in_tx(
+    tx: &mut SqliteConnection,
+    ctx: &AuditCtx,
+    r: &FindingRecord,
+) -> StoreResult<(i64, bool)> {
+    let f = &r.input;
+    let at = now();
+    let seen = f.observed_at.clone().unwrap_or_else(|| at.clone());
+    let live: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM findings WHERE fingerprint = ? AND status <> 'verified'")
+            .bind(&r.fingerprint)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (id, created) = match live {
+        Some((id,)) => {
+            sqlx::query(
+                "UPDATE findings SET occurrences = occurrences + 1,
+                     last_seen = max(last_seen, ?), evidence = COALESCE(?, evidence),
+                     updated_at = ? WHERE id = ?",
+            )
+            .bind(&seen)
+            .bind(&f.evidence)
+            .bind(&at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            log(
+                tx,
+                id,
+                &ctx.actor,
+                "occurrence",
+                "",
+                json!({"source": f.source}),
+            )
+            .await?;
+            (id, false)
+        }
+        None => {
+            if let Some(t) = f.target_id {
+                let owner: Option<(i64,)> =
+                    sqlx::query_as("SELECT agency_id FROM plan_targets WHERE id = ?")
+                        .bind(t)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if owner.map(|(a,)| a) != Some(r.agency_id) {
+                    return Err(StoreError::Invalid(FieldError::new(
+                        "target_id",
+                        format!("inspection target {t} is not a target of this agency"),
+                    )));
+                }
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO findings (title, description, severity, status, source,
+                     source_ref, agency_id, system_id, asset, evidence, recommendation,
+                     fingerprint, first_seen, last_seen, target_id, created_by, created_at,
+                     updated_at)
+                     VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     RETURNING id",
+            )
+            .bind(&f.title)
+            .bind(&f.description)
+            .bind(f.severity.code())
+            .bind(f.source.code())
+            .bind(&f.source_ref)
+            .bind(r.agency_id)
+            .bind(r.system_id)
+            .bind(&f.asset)
+            .bind(&f.evidence)
+            .bind(&f.recommendation)
+            .bind(&r.fingerprint)
+            .bind(&seen)
+            .bind(&seen)
+            .bind(f.target_id)
+            .bind(&ctx.actor)
+            .bind(&at)
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_write(e, "finding"))?;
+            log(
+                tx,
+                id,
+                &ctx.actor,
+                "created",
+                &f.title,
+                json!({"source": f.source, "severity": f.severity}),
+            )
+            .await?;
+            (id, true)
+        }
+    };
+    let e = entry(
+        ctx,
+        if created {
+            "finding.create"
+        } else {
+            "finding.occurrence"
+        },
+        format!("finding:{id}"),
+        json!({"title": f.title, "severity": f.severity, "source": f.source,
+                   "agency_id": r.agency_id, "asset": f.asset}),
+    );
+    append_audit(tx, &e).await?;
+    Ok((id, created))
 }

@@ -44,6 +44,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "notify",
         sql: include_str!("../../migrations/sqlite/0006_notify.sql"),
     },
+    Migration {
+        version: 7,
+        name: "scans",
+        sql: include_str!("../../migrations/sqlite/0007_scans.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

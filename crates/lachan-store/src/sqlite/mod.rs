@@ -21,6 +21,7 @@ mod migrate;
 mod notify;
 mod plans;
 mod report;
+mod scans;
 mod tuning;
 
 pub use events::{EVENTS_DB_FILE, SqliteEventStore, day_of};
@@ -434,6 +435,30 @@ impl crate::OpsStore for SqliteStore {
         let today = datefmt::date_iso(datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date());
         self.set_target_result(ctx, target_id, status, result, &today)
             .await
+    }
+    async fn record_scan(
+        &self,
+        ctx: &crate::AuditCtx,
+        s: &crate::NewScan,
+    ) -> StoreResult<(crate::ScanRecord, i64)> {
+        self.insert_scan(ctx, s).await
+    }
+    async fn scan(&self, id: i64) -> StoreResult<Option<(crate::ScanRecord, String)>> {
+        self.scan_by_id(id).await
+    }
+    async fn list_scans(
+        &self,
+        scope: &lachan_core::auth::Scope,
+        host: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<crate::ScanRecord>> {
+        self.scans(scope, host, limit).await
+    }
+    async fn compliance(
+        &self,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Vec<crate::ComplianceFigure>> {
+        self.compliance_figures(scope, None).await
     }
     async fn report_figures(
         &self,

@@ -206,9 +206,9 @@ impl SqliteStore {
         // Alerts first seen inside the period (alerts of no agency: unscoped only).
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT level, COUNT(*) FROM alerts WHERE first_seen >= ");
-        qb.push_bind(from_utc)
+        qb.push_bind(from_utc.clone())
             .push(" AND first_seen < ")
-            .push_bind(to_utc);
+            .push_bind(to_utc.clone());
         push_scope(&mut qb, "agency_id", &scope_opt);
         qb.push(" GROUP BY level");
         let alerts: Vec<(String, i64)> = qb.build_query_as().fetch_all(&self.reader).await?;
@@ -216,6 +216,10 @@ impl SqliteStore {
             f.alerts_total += n;
             *f.alerts_by_level.entry(level).or_insert(0) += n;
         }
+
+        f.compliance_by_agency = self
+            .compliance_figures(scope, Some((from_utc.as_str(), to_utc.as_str())))
+            .await?;
 
         // Agents enrolled and not revoked, now.
         let mut qb: QueryBuilder<Sqlite> =

@@ -64,6 +64,65 @@ pub struct ScanArgs {
     /// Also write the HTML report to this file
     #[arg(long, value_name = "FILE")]
     pub html_out: Option<PathBuf>,
+    /// Upload the JSON result to this server (records an inspection of this host)
+    #[arg(long, value_name = "URL", requires = "token")]
+    pub upload: Option<String>,
+    /// API token for --upload
+    #[arg(long, env = "LACHAN_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Agency of this host (code), for --upload
+    #[arg(long, value_name = "CODE")]
+    pub agency: Option<String>,
+    /// Inspection target this scan is the result of, for --upload
+    #[arg(long, value_name = "ID")]
+    pub target_id: Option<i64>,
+    /// SHA-256 of the server's certificate, to trust a self-signed server
+    #[arg(long, value_name = "HEX")]
+    pub server_cert_sha256: Option<String>,
+}
+
+/// Send the JSON result to the server; prints what it recorded.
+fn upload(args: &ScanArgs, json: String) -> anyhow::Result<()> {
+    let (Some(url), Some(token)) = (&args.upload, &args.token) else {
+        return Ok(());
+    };
+    if args.agency.is_none() && args.target_id.is_none() {
+        anyhow::bail!("--upload needs --agency CODE or --target-id ID");
+    }
+    let mut path = String::from("/scans?");
+    if let Some(a) = &args.agency {
+        path.push_str(&format!("agency_code={}&", url_encode(a)));
+    }
+    if let Some(t) = args.target_id {
+        path.push_str(&format!("target_id={t}"));
+    }
+    let client = lachan_agent::sender::Client::new(url, args.server_cert_sha256.clone())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let (status, v) = rt
+        .block_on(client.post_json(&path, token, json.into_bytes()))
+        .map_err(|e| anyhow::anyhow!("upload failed: {e}"))?;
+    if status != 201 {
+        let msg = v["error"]["message"].as_str().unwrap_or("no reason given");
+        anyhow::bail!("upload refused (HTTP {status}): {msg}");
+    }
+    eprintln!(
+        "Đã tải lên / uploaded: scan #{} of {} — {} findings ({} new)",
+        v["id"], v["host"], v["findings"], v["findings_new"]
+    );
+    Ok(())
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn write(path: &PathBuf, text: &str) -> anyhow::Result<()> {
@@ -123,6 +182,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         write(p, &html::render(&report))?;
         eprintln!("wrote {}", p.display());
     }
+    upload(&args, report.to_json())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,324 @@
+//! Uploaded `lachan scan` results: an inspection of a host recorded with its evidence;
+//! each failed check, account problem and malware hit becomes a finding of the host's
+//! agency (folded into the live finding when already tracked).
+
+use lachan_core::auth::Action;
+use lachan_core::datefmt;
+use lachan_core::ops::{FindingSource, NewFinding, Severity};
+use lachan_store::{ComplianceFigure, FindingRecord, NewScan, ScanRecord};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::Principal;
+use crate::{AppError, AppState};
+
+/// Largest scan result accepted.
+pub const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct Upload {
+    host: UploadHost,
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    finished_at: Option<String>,
+    policies: Vec<UploadPolicy>,
+    #[serde(default)]
+    accounts: Vec<UploadAccount>,
+    #[serde(default)]
+    malware: Vec<UploadMalware>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadHost {
+    hostname: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadPolicy {
+    id: String,
+    name: String,
+    #[serde(default)]
+    name_vi: Option<String>,
+    checks: Vec<UploadCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadCheck {
+    id: Value,
+    title: String,
+    #[serde(default)]
+    title_vi: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    result: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    evidence: Value,
+    #[serde(default)]
+    remediation: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadAccount {
+    kind: String,
+    account: String,
+    #[serde(default)]
+    severity: Option<String>,
+    title: String,
+    #[serde(default)]
+    title_vi: Option<String>,
+    #[serde(default)]
+    evidence: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadMalware {
+    path: String,
+    sha256: String,
+    #[serde(default)]
+    rules: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UploadParams {
+    pub agency_code: Option<String>,
+    pub target_id: Option<i64>,
+}
+
+fn severity(s: Option<&str>) -> Severity {
+    match s.unwrap_or("medium") {
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "low" | "info" | "informational" => Severity::Low,
+        _ => Severity::Medium,
+    }
+}
+
+fn clip(s: String, max: usize) -> String {
+    if s.chars().count() <= max {
+        s
+    } else {
+        s.chars().take(max).collect::<String>() + "…"
+    }
+}
+
+fn time_or(field: &str, v: &Option<String>, default: &str) -> Result<String, AppError> {
+    match v.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => Ok(default.to_string()),
+        Some(s) => datefmt::parse_rfc3339(s)
+            .map(datefmt::to_rfc3339)
+            .ok_or_else(|| AppError::invalid(field, format!("'{s}' is not an RFC 3339 time"))),
+    }
+}
+
+/// Record an uploaded scan result.
+pub async fn upload(
+    st: &AppState,
+    p: &Principal,
+    params: &UploadParams,
+    body: &[u8],
+) -> Result<(ScanRecord, i64), AppError> {
+    p.require(Action::RecordFindings)?;
+    if body.len() > MAX_SCAN_BYTES {
+        return Err(AppError::BadRequest(format!(
+            "a scan result is limited to {MAX_SCAN_BYTES} bytes"
+        )));
+    }
+    let u: Upload = serde_json::from_slice(body).map_err(|e| {
+        AppError::BadRequest(format!(
+            "not a lachan scan result (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let host = u.host.hostname.trim().to_string();
+    if host.is_empty() || host.chars().count() > 253 {
+        return Err(AppError::invalid(
+            "host.hostname",
+            "must be 1 to 253 characters",
+        ));
+    }
+    if u.policies.len() > 500 || u.policies.iter().map(|p| p.checks.len()).sum::<usize>() > 20_000 {
+        return Err(AppError::BadRequest("too many policies or checks".into()));
+    }
+    // The agency: the target's, or the one named, inside the caller's scope.
+    let (agency_code, system_code) = match params.target_id {
+        Some(t) => {
+            let target = st
+                .store
+                .target(t)
+                .await?
+                .filter(|x| p.scope.allows(x.agency_id))
+                .ok_or_else(|| {
+                    AppError::invalid("target_id", format!("inspection target {t} not found"))
+                })?;
+            (target.agency_code, target.system_code)
+        }
+        None => {
+            let code = params
+                .agency_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "agency_code",
+                        "name the agency of the scanned host (or a target_id)",
+                    )
+                })?;
+            (code.to_string(), None)
+        }
+    };
+    let agency = st.store.agency(&agency_code).await?.ok_or_else(|| {
+        AppError::invalid("agency_code", format!("unknown agency '{agency_code}'"))
+    })?;
+    if !p.scope.allows(agency.id) {
+        return Err(AppError::Forbidden(format!(
+            "agency '{agency_code}' is outside the agencies you may act for"
+        )));
+    }
+    let system_id = match &system_code {
+        Some(c) => st.store.system(c).await?.map(|s| s.system.id),
+        None => None,
+    };
+    let now = datefmt::to_rfc3339(datefmt::now_utc());
+    let finished_at = time_or("finished_at", &u.finished_at, &now)?;
+    let started_at = time_or("started_at", &u.started_at, &finished_at)?;
+
+    let (mut passed, mut failed, mut na) = (0i64, 0i64, 0i64);
+    let mut findings = Vec::new();
+    let mut push = |mut n: NewFinding| -> Result<(), AppError> {
+        n.validate()?;
+        let fingerprint = n.fingerprint();
+        findings.push(FindingRecord {
+            input: n,
+            agency_id: agency.id,
+            system_id,
+            fingerprint,
+        });
+        Ok(())
+    };
+    let base = |title: String, sev: Severity, source_ref: String| NewFinding {
+        title: clip(title, 300),
+        severity: sev,
+        agency_code: agency.code.clone(),
+        system_code: system_code.clone(),
+        asset: Some(host.clone()),
+        source: FindingSource::Scan,
+        source_ref: Some(clip(source_ref, 300)),
+        description: None,
+        evidence: None,
+        recommendation: None,
+        target_id: None,
+        observed_at: Some(finished_at.clone()),
+    };
+    for (pi, pol) in u.policies.iter().enumerate() {
+        for (ci, c) in pol.checks.iter().enumerate() {
+            match c.result.as_str() {
+                "passed" => passed += 1,
+                "not_applicable" => na += 1,
+                "failed" => {
+                    failed += 1;
+                    let id = match &c.id {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let title = c.title_vi.clone().unwrap_or_else(|| c.title.clone());
+                    let mut n = base(
+                        title,
+                        severity(c.severity.as_deref()),
+                        format!("{}:{id}", pol.id),
+                    );
+                    let policy = pol.name_vi.clone().unwrap_or_else(|| pol.name.clone());
+                    n.description = Some(clip(format!("{policy} — {}", c.title), 10_000));
+                    let mut ev = c.reason.clone().unwrap_or_default();
+                    if !c.evidence.is_null() {
+                        ev.push_str(&format!("\n{}", c.evidence));
+                    }
+                    n.evidence =
+                        Some(clip(ev.trim().to_string(), 90_000)).filter(|e| !e.is_empty());
+                    n.recommendation = c.remediation.clone().map(|r| clip(r, 10_000));
+                    push(n)?;
+                }
+                other => {
+                    return Err(AppError::invalid(
+                        &format!("policies[{pi}].checks[{ci}].result"),
+                        format!("'{other}' is not passed, failed or not_applicable"),
+                    ));
+                }
+            }
+        }
+    }
+    for a in &u.accounts {
+        let title = format!(
+            "{} ({})",
+            a.title_vi.clone().unwrap_or_else(|| a.title.clone()),
+            a.account
+        );
+        let mut n = base(
+            title,
+            severity(a.severity.as_deref()),
+            format!("account:{}:{}", a.kind, a.account),
+        );
+        n.evidence = a.evidence.clone().map(|e| clip(e, 90_000));
+        push(n)?;
+    }
+    for m in &u.malware {
+        let mut n = base(
+            format!("Phát hiện mã độc: {}", m.path),
+            Severity::Critical,
+            format!("malware:{}", m.sha256),
+        );
+        n.evidence = Some(format!(
+            "sha256 {}; rules: {}",
+            m.sha256,
+            m.rules.join(", ")
+        ));
+        n.recommendation =
+            Some("Cách ly tệp, quét toàn bộ máy và xác định nguồn lây nhiễm.".into());
+        push(n)?;
+    }
+    let score = (passed + failed > 0)
+        .then(|| ((passed as f64) * 1000.0 / (passed + failed) as f64).round() / 10.0);
+    let scan = NewScan {
+        agency_id: agency.id,
+        host,
+        target_id: params.target_id,
+        started_at,
+        finished_at,
+        score,
+        passed,
+        failed,
+        not_applicable: na,
+        report: String::from_utf8_lossy(body).into_owned(),
+        findings,
+    };
+    Ok(st.store.record_scan(&p.ctx(), &scan).await?)
+}
+
+pub async fn list(
+    st: &AppState,
+    p: &Principal,
+    host: Option<&str>,
+) -> Result<Vec<ScanRecord>, AppError> {
+    p.require(Action::ReadOperations)?;
+    Ok(st.store.list_scans(&p.scope, host, 500).await?)
+}
+
+pub async fn get(st: &AppState, p: &Principal, id: i64) -> Result<(ScanRecord, Value), AppError> {
+    p.require(Action::ReadOperations)?;
+    let (rec, report) = st
+        .store
+        .scan(id)
+        .await?
+        .filter(|(r, _)| p.scope.allows(r.agency_id))
+        .ok_or_else(|| AppError::NotFound(format!("scan {id}")))?;
+    Ok((rec, serde_json::from_str(&report).unwrap_or(Value::Null)))
+}
+
+pub async fn compliance(st: &AppState, p: &Principal) -> Result<Vec<ComplianceFigure>, AppError> {
+    p.require(Action::ReadOperations)?;
+    Ok(st.store.compliance(&p.scope).await?)
+}
