@@ -979,6 +979,23 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("report.alerts_total", "Tổng số cảnh báo", "Alerts in total"),
     ("report.agents", "Tác tử giám sát", "Monitoring agents"),
     (
+        "report.compliance",
+        "Mức tuân thủ cấu hình (kết quả lachan scan)",
+        "Configuration compliance (lachan scan results)",
+    ),
+    (
+        "report.compliance_none",
+        "Chưa có kết quả lachan scan nào trong kỳ.",
+        "No lachan scan result in the period.",
+    ),
+    ("report.compliance_hosts", "Số máy", "Hosts"),
+    ("report.compliance_score", "Điểm trung bình", "Mean score"),
+    (
+        "report.compliance_failed",
+        "Nội dung không đạt",
+        "Failed checks",
+    ),
+    (
         "report.agents_total",
         "Số tác tử đang hoạt động",
         "Agents enrolled",

@@ -987,6 +987,7 @@ pub async fn report(
     State(st): State<Arc<AppState>>,
     ui: Ui,
     Path(id): Path<i64>,
+    Query(q): Query<DocQuery>,
 ) -> Result<Response, Fail> {
     let lang = ui.c.lang;
     let d = ops::incident_detail(&st, &ui.p, id).await.or_page(&ui)?;
@@ -1008,7 +1009,20 @@ pub async fn report(
         },
         c: ui.c,
     };
+    if q.format.as_deref() == Some("pdf") {
+        let name = format!("bao-cao-su-co-{}.pdf", page.i.code);
+        return super::pdf::respond(&page, &name)
+            .await
+            .map_err(|e| Fail::new(e, page.c.clone()));
+    }
     render::page(&page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DocQuery {
+    /// `pdf` for a PDF copy.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 /// The date line of an official document: "ngày 05 tháng 06 năm 2026".

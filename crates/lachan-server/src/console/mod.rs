@@ -19,6 +19,7 @@ pub mod i18n;
 mod import;
 mod incidents;
 mod login;
+mod pdf;
 mod plans;
 mod render;
 mod report;

@@ -80,6 +80,7 @@ pub struct Methods {
     pub inspections: &'static str,
     pub alerts: &'static str,
     pub agents: &'static str,
+    pub compliance: &'static str,
 }
 
 pub struct QuickLink {
@@ -96,6 +97,8 @@ pub struct ReportQuery {
     to: Option<String>,
     #[serde(default)]
     print: Option<String>,
+    /// `pdf` for a PDF copy.
+    format: Option<String>,
 }
 
 #[derive(Template)]
@@ -108,6 +111,7 @@ struct ReportPage {
     to_vn: String,
     print: bool,
     print_href: String,
+    pdf_href: String,
     quick: Vec<QuickLink>,
     f: ReportFigures,
     i: InspectionFigures,
@@ -160,6 +164,7 @@ pub async fn page(
         to_vn: datefmt::iso_to_vn(&to),
         print: q.print.is_some(),
         print_href: format!("/report?from={from}&to={to}&print=1"),
+        pdf_href: format!("/report?from={from}&to={to}&format=pdf"),
         quick,
         systems_level: bars_keyed(&f.systems_by_level, &["1", "2", "3", "4", "5"], level_label),
         inc_category: bars_of::<IncidentCategory>(lang, &f.incidents_by_category),
@@ -184,11 +189,20 @@ pub async fn page(
             inspections: method(lang, "inspections"),
             alerts: method(lang, "alerts"),
             agents: method(lang, "agents"),
+            compliance: method(lang, "compliance"),
         },
         f,
         from,
         to,
         c: ui.c,
     };
+    if q.format.as_deref() == Some("pdf") {
+        let mut page = page;
+        page.print = true;
+        let name = format!("bao-cao-{}-{}.pdf", page.from, page.to);
+        return super::pdf::respond(&page, &name)
+            .await
+            .map_err(|e| Fail::new(e, page.c.clone()));
+    }
     render::page(&page)
 }
