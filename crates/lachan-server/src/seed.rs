@@ -179,10 +179,19 @@ async fn seed_demo_ops(store: &dyn Store, ctx: &AuditCtx) -> Result<DemoOpsCount
         let mut recs = Vec::with_capacity(p.targets.len());
         for t in &p.targets {
             let agency_id = ids.agency(&t.agency_code).await?;
+            let system = match &t.system_code {
+                Some(c) => store.system(c).await?.map(|s| s.system),
+                None => None,
+            };
             recs.push(TargetRecord {
                 input: t.clone(),
                 agency_id,
-                system_id: ids.system(&t.system_code).await?,
+                system_id: system.as_ref().map(|s| s.id),
+                items: lachan_core::ops::checklist_items(
+                    t.checklist,
+                    system.as_ref().map(|s| s.security_level),
+                    system.as_ref().map(|s| s.regime.as_str()),
+                ),
             });
         }
         let plan = store.create_plan(ctx, p, &recs).await?;

@@ -875,3 +875,62 @@ async fn report_and_incident_report_download_as_pdf() {
         }
     }
 }
+
+/// A workstation's Đề án 06 checklist is answered on its page; the counts follow.
+#[tokio::test]
+async fn target_checklist_is_answered_through_its_page() {
+    let w = world().await;
+    let plan = w
+        .api(
+            "POST",
+            "/plans",
+            Some(json!({"number": "5/KH", "date": "2026-01-02", "title": "Đề án 06",
+                "start_date": "2026-01-05", "end_date": "2026-12-31",
+                "targets": [{"kind": "workstation", "agency_code": "A", "name": "pc-01", "checklist": "d06_workstation"}]})),
+        )
+        .await;
+    let id = plan["targets"][0]["id"].as_i64().unwrap();
+    let mut c = Client::login(&w.s, "analyst", PW).await;
+    let r = c.get(&format!("/targets/{id}")).await.ok();
+    assert!(r.body.contains("D06-05") && r.body.contains("Chặn thiết bị lưu trữ ngoài"));
+    let csrf = r.csrf();
+    let codes: Vec<String> = (1..=28).map(|n| format!("D06-{n:02}")).collect();
+    let mut form: Vec<(String, String)> = vec![("_csrf".into(), csrf)];
+    for (n, code) in codes.iter().enumerate() {
+        let result = if n == 4 { "failed" } else { "passed" };
+        form.push((format!("result.{code}"), result.into()));
+        form.push((
+            format!("note.{code}"),
+            if n == 4 {
+                "USB mở".into()
+            } else {
+                String::new()
+            },
+        ));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post(&format!("/targets/{id}/items"), &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c.get(&format!("/targets/{id}")).await.ok();
+    assert!(
+        r.body.contains("27 Đạt") || r.body.contains(">27 "),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("USB mở"));
+    let t = w.api("GET", &format!("/targets/{id}/items"), None).await;
+    assert_eq!(
+        (
+            t["passed"].clone(),
+            t["failed"].clone(),
+            t["status"].clone()
+        ),
+        (json!(27), json!(1), json!("done"))
+    );
+    // Another agency's officer cannot open it.
+    let mut b = Client::login(&w.s, "officer_b", PW).await;
+    assert_eq!(
+        b.get(&format!("/targets/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

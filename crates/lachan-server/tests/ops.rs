@@ -715,3 +715,111 @@ async fn report_summary_counts_what_was_recorded() {
     let (st, _) = w.get(&w.auditor, "/reports/summary?from=hôm-qua").await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn targets_carry_checklists_whose_answers_drive_the_result() {
+    let w = world().await;
+    let (st, plan) = w
+        .post(&w.analyst, "/plans", json!({"number": "3/KH", "date": "2026-01-02", "title": "KH",
+            "start_date": "2026-01-05", "end_date": "2026-12-31", "targets": [
+                {"kind": "workstation", "agency_code": "A", "name": "pc-01", "checklist": "d06_workstation"},
+                {"kind": "system", "agency_code": "B", "system_code": "SYS-B1"}]}))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{plan}");
+    let (ws, sys) = (
+        plan["targets"][0]["id"].as_i64().unwrap(),
+        plan["targets"][1]["id"].as_i64().unwrap(),
+    );
+    assert_eq!(plan["targets"][0]["items_total"], 28);
+    let (_, v) = w.get(&w.analyst, &format!("/targets/{sys}/items")).await;
+    let level4 = v["items"].as_array().unwrap().len();
+    assert!(level4 > 10, "level-4 requirements: {level4}");
+    // Officers read their own target's checklist only; answering is the unit's.
+    assert_eq!(
+        w.get(&w.officer_b, &format!("/targets/{ws}/items")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, v) = w.get(&w.officer_a, &format!("/targets/{ws}/items")).await;
+    let codes: Vec<String> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    let answers = |result: &str| -> Vec<Value> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(n, c)| json!({"code": c, "result": if n == 4 { "failed" } else { result }}))
+            .collect()
+    };
+    let path = format!("/targets/{ws}/items");
+    let (st, _) =
+        w.s.call(
+            "PUT",
+            &format!("/api/v1{path}"),
+            Some(&w.officer_a),
+            Some(json!({"items": answers("passed")})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) =
+        w.s.call(
+            "PUT",
+            &format!("/api/v1{path}"),
+            Some(&w.analyst),
+            Some(json!({"items": [{"code": "D06-99", "result": "passed"}]})),
+        )
+        .await;
+    assert_eq!(
+        (st, v["error"]["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("code"))
+    );
+    let (st, v) =
+        w.s.call(
+            "PUT",
+            &format!("/api/v1{path}"),
+            Some(&w.analyst),
+            Some(json!({"items": [{"code": "D06-01", "result": "maybe"}]})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // Half answered: counts follow, still planned.
+    let half: Vec<Value> = answers("passed").into_iter().take(10).collect();
+    let (st, t) =
+        w.s.call(
+            "PUT",
+            &format!("/api/v1{path}"),
+            Some(&w.analyst),
+            Some(json!({"items": half})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{t}");
+    assert_eq!(
+        (
+            t["passed"].clone(),
+            t["failed"].clone(),
+            t["status"].clone()
+        ),
+        (json!(9), json!(1), json!("planned"))
+    );
+    // All answered: inspected.
+    let (_, t) =
+        w.s.call(
+            "PUT",
+            &format!("/api/v1{path}"),
+            Some(&w.analyst),
+            Some(json!({"items": answers("passed")})),
+        )
+        .await;
+    assert_eq!(
+        (
+            t["passed"].clone(),
+            t["failed"].clone(),
+            t["status"].clone()
+        ),
+        (json!(27), json!(1), json!("done"))
+    );
+    assert_eq!(t["items_answered"], 28);
+    assert!(t["inspected_on"].is_string());
+}

@@ -190,6 +190,14 @@ pub trait OpsStore: Send + Sync + 'static {
     /// Plans with at least one target inside `scope` (all plans when unscoped).
     async fn list_plans(&self, scope: &Scope) -> StoreResult<Vec<Plan>>;
     async fn target(&self, id: i64) -> StoreResult<Option<Target>>;
+    async fn target_items(&self, target_id: i64) -> StoreResult<Vec<TargetItem>>;
+    /// Answer checklist items `(code, result, note)`; counts and status follow.
+    async fn answer_target_items(
+        &self,
+        ctx: &AuditCtx,
+        target_id: i64,
+        answers: &[(String, String, Option<String>)],
+    ) -> StoreResult<Target>;
     async fn record_target_result(
         &self,
         ctx: &AuditCtx,

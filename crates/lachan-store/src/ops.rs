@@ -223,15 +223,34 @@ pub struct Target {
     pub inspector: Option<String>,
     /// Findings recorded at this target.
     pub findings: i64,
+    /// Checklist items, and those answered.
+    pub items_total: i64,
+    pub items_answered: i64,
 }
 
-/// A target to store, agency and system resolved.
+/// A target to store, agency and system resolved, with its checklist.
 #[derive(Debug, Clone)]
 pub struct TargetRecord {
     pub input: lachan_core::ops::NewTarget,
     pub agency_id: i64,
     pub system_id: Option<i64>,
+    pub items: Vec<lachan_core::ops::ChecklistItem>,
 }
+
+/// One checklist item of a target and its answer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TargetItem {
+    pub code: String,
+    pub title: String,
+    pub title_en: String,
+    /// `pending`, `passed`, `failed` or `not_applicable`.
+    pub result: String,
+    pub note: Option<String>,
+    pub updated_at: String,
+}
+
+/// Results an item may take.
+pub const ITEM_RESULTS: &[&str] = &["pending", "passed", "failed", "not_applicable"];
 
 /// Figures of the periodic report for a period and scope.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]

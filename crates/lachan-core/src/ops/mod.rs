@@ -3,10 +3,12 @@
 //! only along the workflows defined here; every writer asks these types whether a move
 //! is legal, so the API, the console and the demo seed obey the same rules.
 
+mod checklist;
 mod finding;
 mod incident;
 mod plan;
 
+pub use checklist::*;
 pub use finding::*;
 pub use incident::*;
 pub use plan::*;

@@ -150,6 +150,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/plans/{id}", get(ops::get_plan))
         .route("/plans/{id}/targets", post(ops::add_targets))
         .route("/targets/{id}/result", put(ops::record_result))
+        .route(
+            "/targets/{id}/items",
+            get(ops::target_items).put(ops::answer_items),
+        )
         .route("/reports/summary", get(ops::report_summary))
         .route(
             "/subscriptions",

@@ -104,6 +104,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/plans/{id}"),
     ("post", "/plans/{id}/targets"),
     ("put", "/targets/{id}/result"),
+    ("get", "/targets/{id}/items"),
+    ("put", "/targets/{id}/items"),
     ("get", "/reports/summary"),
     ("get", "/subscriptions"),
     ("post", "/subscriptions"),

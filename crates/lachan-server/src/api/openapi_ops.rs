@@ -200,6 +200,25 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
             Some("TargetResult"),
         ),
     );
+    add(
+        "get",
+        "/targets/{id}/items",
+        op(
+            "A target's checklist (the system's level requirements or the Đề án 06 workstation items) with the answers",
+            "200",
+            None,
+        ),
+    );
+    let mut items = op(
+        "Answer checklist items; the target's counts follow and it is inspected once nothing is pending",
+        "200",
+        None,
+    );
+    items["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
+        {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items":
+        {"type": "object", "required": ["code", "result"], "properties": {"code": {"type": "string"},
+         "result": {"enum": lachan_store::ITEM_RESULTS}, "note": {"type": "string"}}}}}}}}});
+    add("put", "/targets/{id}/items", items);
     let mut rep = op(
         "Figures of the periodic report for dates from..=to (Vietnam days; default the current half-year) in the caller's scope, with how each is counted",
         "200",

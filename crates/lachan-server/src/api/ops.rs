@@ -430,3 +430,28 @@ pub async fn compliance(
         json!({"items": crate::service::scans::compliance(&st, &p).await?}),
     ))
 }
+
+pub async fn target_items(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let (t, items) = ops::target_checklist(&st, &p, id).await?;
+    let mut v = json!(t);
+    v["items"] = json!(items);
+    Ok(Json(v))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ItemsInput {
+    items: Vec<crate::service::ops::ItemAnswer>,
+}
+
+pub async fn answer_items(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    ApiJson(a): ApiJson<ItemsInput>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(ops::answer_items(&st, &p, id, a.items).await?)))
+}

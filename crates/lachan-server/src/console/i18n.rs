@@ -978,6 +978,25 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("report.alerts", "Cảnh báo giám sát", "Monitoring alerts"),
     ("report.alerts_total", "Tổng số cảnh báo", "Alerts in total"),
     ("report.agents", "Tác tử giám sát", "Monitoring agents"),
+    ("item.title", "Danh mục kiểm tra", "Checklist"),
+    ("item.code", "Mã", "Code"),
+    ("item.requirement", "Nội dung kiểm tra", "Requirement"),
+    ("item.pending", "Chưa kiểm tra", "Not checked"),
+    ("item.passed", "Đạt", "Passed"),
+    ("item.failed", "Không đạt", "Failed"),
+    ("item.not_applicable", "Không áp dụng", "Not applicable"),
+    ("item.inspected_on", "Đã kiểm tra ngày", "Inspected on"),
+    (
+        "item.not_inspected",
+        "Chưa kiểm tra xong",
+        "Not yet inspected",
+    ),
+    (
+        "item.none",
+        "Đối tượng này không có danh mục (kết quả lấy từ lachan scan).",
+        "This target has no checklist (its result comes from lachan scan).",
+    ),
+    ("item.open", "Danh mục", "Checklist"),
     (
         "report.compliance",
         "Mức tuân thủ cấu hình (kết quả lachan scan)",
@@ -1141,6 +1160,7 @@ mod tests {
             include_str!("../../templates/plans.html"),
             include_str!("../../templates/plan_detail.html"),
             include_str!("../../templates/report.html"),
+            include_str!("../../templates/target_checklist.html"),
             include_str!("render.rs"),
             include_str!("systems.rs"),
             include_str!("dashboard.rs"),
@@ -1153,6 +1173,7 @@ mod tests {
             include_str!("findings.rs"),
             include_str!("plans.rs"),
             include_str!("report.rs"),
+            include_str!("checklist.rs"),
         ];
         let mut checked = 0;
         for src in sources {

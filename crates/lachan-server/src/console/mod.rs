@@ -12,6 +12,7 @@ mod agents;
 mod alerts;
 mod assets;
 mod audit;
+mod checklist;
 mod dashboard;
 mod events;
 mod findings;
@@ -122,6 +123,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/plans/{id}", get(plans::detail))
         .route("/plans/{id}/targets", post(plans::add_target))
         .route("/targets/{id}/result", post(plans::record_result))
+        .route("/targets/{id}", get(checklist::page))
+        .route("/targets/{id}/items", post(checklist::save))
         .route("/report", get(report::page))
         .route("/static/{file}", get(assets::serve))
 }

@@ -678,10 +678,20 @@ async fn resolve_targets(
             a.id,
         )
         .await?;
+        let system = match &t.system_code {
+            Some(c) => st.store.system(c).await?.map(|s| s.system),
+            None => None,
+        };
+        let items = lachan_core::ops::checklist_items(
+            t.checklist,
+            system.as_ref().map(|s| s.security_level),
+            system.as_ref().map(|s| s.regime.as_str()),
+        );
         out.push(TargetRecord {
             input: t.clone(),
             agency_id: a.id,
             system_id,
+            items,
         });
     }
     Ok(out)
@@ -762,6 +772,57 @@ pub async fn record_result(
     Ok(st
         .store
         .record_target_result(&p.ctx(), target_id, u.status, &u.result)
+        .await?)
+}
+
+/// A target with its checklist, for the caller's scope.
+pub async fn target_checklist(
+    st: &AppState,
+    p: &Principal,
+    target_id: i64,
+) -> Result<(Target, Vec<lachan_store::TargetItem>), AppError> {
+    p.require(Action::ReadOperations)?;
+    let t = st
+        .store
+        .target(target_id)
+        .await?
+        .filter(|t| p.scope.allows(t.agency_id))
+        .ok_or_else(|| AppError::NotFound(format!("inspection target {target_id}")))?;
+    let items = st.store.target_items(target_id).await?;
+    Ok((t, items))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemAnswer {
+    pub code: String,
+    /// `passed`, `failed`, `not_applicable` or `pending`.
+    pub result: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn answer_items(
+    st: &AppState,
+    p: &Principal,
+    target_id: i64,
+    answers: Vec<ItemAnswer>,
+) -> Result<Target, AppError> {
+    p.require(Action::ManagePlans)?;
+    target_checklist(st, p, target_id).await?;
+    if answers.is_empty() || answers.len() > 1000 {
+        return Err(AppError::invalid("items", "give 1 to 1000 answers"));
+    }
+    let mut rows = Vec::with_capacity(answers.len());
+    for a in answers {
+        let note = nonempty(&a.note);
+        if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+            return Err(AppError::invalid("note", "is longer than 2000 characters"));
+        }
+        rows.push((a.code.trim().to_string(), a.result.trim().to_string(), note));
+    }
+    Ok(st
+        .store
+        .answer_target_items(&p.ctx(), target_id, &rows)
         .await?)
 }
 

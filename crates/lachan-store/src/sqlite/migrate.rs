@@ -49,6 +49,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "scans",
         sql: include_str!("../../migrations/sqlite/0007_scans.sql"),
     },
+    Migration {
+        version: 8,
+        name: "target_items",
+        sql: include_str!("../../migrations/sqlite/0008_target_items.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

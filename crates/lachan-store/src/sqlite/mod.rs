@@ -425,6 +425,18 @@ impl crate::OpsStore for SqliteStore {
     async fn target(&self, id: i64) -> StoreResult<Option<crate::Target>> {
         self.target_by_id(id).await
     }
+    async fn target_items(&self, target_id: i64) -> StoreResult<Vec<crate::TargetItem>> {
+        self.items_of(target_id).await
+    }
+    async fn answer_target_items(
+        &self,
+        ctx: &crate::AuditCtx,
+        target_id: i64,
+        answers: &[(String, String, Option<String>)],
+    ) -> StoreResult<crate::Target> {
+        let today = datefmt::date_iso(datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date());
+        self.answer_items(ctx, target_id, answers, &today).await
+    }
     async fn record_target_result(
         &self,
         ctx: &crate::AuditCtx,

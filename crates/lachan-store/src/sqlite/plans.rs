@@ -11,7 +11,10 @@ use crate::{AuditCtx, Plan, StoreError, StoreResult, Target, TargetRecord};
 
 const TARGETS: &str = "SELECT t.*, ag.code AS agency_code, ag.name AS agency_name,
     s.code AS system_code,
-    (SELECT COUNT(*) FROM findings f WHERE f.target_id = t.id) AS findings
+    (SELECT COUNT(*) FROM findings f WHERE f.target_id = t.id) AS findings,
+    (SELECT COUNT(*) FROM target_items i WHERE i.target_id = t.id) AS items_total,
+    (SELECT COUNT(*) FROM target_items i WHERE i.target_id = t.id AND i.result <> 'pending')
+        AS items_answered
     FROM plan_targets t JOIN agencies ag ON ag.id = t.agency_id
     LEFT JOIN systems s ON s.id = t.system_id";
 
@@ -36,6 +39,8 @@ fn row_to_target(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Target> {
         summary: r.try_get("summary")?,
         inspector: r.try_get("inspector")?,
         findings: r.try_get("findings")?,
+        items_total: r.try_get("items_total")?,
+        items_answered: r.try_get("items_answered")?,
     })
 }
 
@@ -64,6 +69,20 @@ async fn insert_targets(
         .bind(&at)
         .fetch_one(&mut *conn)
         .await?;
+        for (pos, item) in t.items.iter().enumerate() {
+            sqlx::query(
+                "INSERT OR IGNORE INTO target_items (target_id, position, code, title, title_en,
+                 updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(pos as i64)
+            .bind(&item.code)
+            .bind(&item.title_vi)
+            .bind(&item.title_en)
+            .bind(&at)
+            .execute(&mut *conn)
+            .await?;
+        }
         ids.push(id);
     }
     Ok(ids)
@@ -246,5 +265,107 @@ impl SqliteStore {
         self.target_by_id(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("inspection target {id}")))
+    }
+
+    pub(crate) async fn items_of(&self, target_id: i64) -> StoreResult<Vec<crate::TargetItem>> {
+        let rows = sqlx::query(
+            "SELECT code, title, title_en, result, note, updated_at FROM target_items
+             WHERE target_id = ? ORDER BY position",
+        )
+        .bind(target_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::TargetItem {
+                    code: r.try_get("code")?,
+                    title: r.try_get("title")?,
+                    title_en: r.try_get("title_en")?,
+                    result: r.try_get("result")?,
+                    note: r.try_get("note")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Record answers; the target's counts follow the items, and once no item is
+    /// pending the target is inspected (today, unless it was already).
+    pub(crate) async fn answer_items(
+        &self,
+        ctx: &AuditCtx,
+        target_id: i64,
+        answers: &[(String, String, Option<String>)],
+        today: &str,
+    ) -> StoreResult<Target> {
+        let mut tx = self.writer.begin().await?;
+        let at = now();
+        for (code, result, note) in answers {
+            if !crate::ITEM_RESULTS.contains(&result.as_str()) {
+                return Err(StoreError::Invalid(lachan_core::FieldError::new(
+                    "result",
+                    format!(
+                        "'{result}' is not one of {}",
+                        crate::ITEM_RESULTS.join(", ")
+                    ),
+                )));
+            }
+            let n = sqlx::query(
+                "UPDATE target_items SET result = ?, note = ?, updated_at = ?
+                 WHERE target_id = ? AND code = ?",
+            )
+            .bind(result)
+            .bind(note)
+            .bind(&at)
+            .bind(target_id)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Invalid(lachan_core::FieldError::new(
+                    "code",
+                    format!("'{code}' is not an item of inspection target {target_id}"),
+                )));
+            }
+        }
+        let counts: (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(result = 'passed'), 0), COALESCE(SUM(result = 'failed'), 0),
+             COALESCE(SUM(result = 'not_applicable'), 0), COALESCE(SUM(result = 'pending'), 0)
+             FROM target_items WHERE target_id = ?",
+        )
+        .bind(target_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (passed, failed, na, pending) = counts;
+        sqlx::query(
+            "UPDATE plan_targets SET passed = ?, failed = ?, not_applicable = ?,
+             status = CASE WHEN ? = 0 AND status = 'planned' THEN 'done' ELSE status END,
+             inspected_on = CASE WHEN ? = 0 AND inspected_on IS NULL THEN ? ELSE inspected_on END,
+             inspector = COALESCE(inspector, ?), updated_at = ? WHERE id = ?",
+        )
+        .bind(passed)
+        .bind(failed)
+        .bind(na)
+        .bind(pending)
+        .bind(pending)
+        .bind(today)
+        .bind(&ctx.actor)
+        .bind(&at)
+        .bind(target_id)
+        .execute(&mut *tx)
+        .await?;
+        let e = entry(
+            ctx,
+            "plan.target_items",
+            format!("target:{target_id}"),
+            json!({"answers": answers.len(), "passed": passed, "failed": failed,
+                   "not_applicable": na, "pending": pending}),
+        );
+        append_audit(&mut tx, &e).await?;
+        tx.commit().await?;
+        self.target_by_id(target_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("inspection target {target_id}")))
     }
 }
