@@ -83,6 +83,7 @@ impl Role {
                     | RespondToFindings
                     | IssueLetters
                     | ManagePlans
+                    | ManageMonitors
             ),
             Role::AgencyOfficer => {
                 matches!(
@@ -97,6 +98,7 @@ impl Role {
                         | ReadOperations
                         | HandleIncidents
                         | RespondToFindings
+                        | ManageMonitors
                 )
             }
             Role::Auditor => matches!(
@@ -158,6 +160,8 @@ pub enum Action {
     ManagePlans,
     /// Agency-wide and webhook notification subscriptions; the delivery log.
     ManageNotifications,
+    /// Create, change and remove service and portal monitors (officers: their agencies').
+    ManageMonitors,
 }
 
 /// Which agencies a caller may see: all, or a set of agency ids.
@@ -214,6 +218,7 @@ mod tests {
             IssueLetters,
             ManagePlans,
             ManageNotifications,
+            ManageMonitors,
         ];
         let allowed = |r: Role| all.iter().filter(|a| r.can(**a)).count();
         assert_eq!(allowed(Role::Admin), all.len());

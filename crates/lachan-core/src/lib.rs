@@ -21,8 +21,14 @@ pub mod datefmt;
 pub mod demo;
 pub mod demo_ops;
 pub mod error;
+pub mod monitor;
 pub mod ops;
 pub mod regime;
 pub mod registry;
 
 pub use error::FieldError;
+
+/// Free text of at most `max` characters, without control characters.
+pub(crate) fn ops_text(field: &str, v: &str, max: usize, required: bool) -> Result<(), FieldError> {
+    registry::validate_text(field, v, max, required)
+}

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod console;
 mod error;
+pub mod monitor;
 pub mod notify;
 pub mod pipeline;
 pub mod seed;

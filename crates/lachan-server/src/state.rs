@@ -29,6 +29,8 @@ pub struct ServerConfig {
     pub offline_after: Duration,
     /// Mail server and delivery retries for notifications.
     pub notify: crate::notify::NotifyConfig,
+    /// Extra trusted roots (PEM) for monitored services, e.g. the province's own CA.
+    pub monitor_roots_pem: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -45,6 +47,7 @@ impl Default for ServerConfig {
             retention_days: 90,
             offline_after: Duration::from_secs(300),
             notify: crate::notify::NotifyConfig::default(),
+            monitor_roots_pem: Vec::new(),
         }
     }
 }
@@ -55,6 +58,8 @@ pub struct AppState {
     pub pipeline: Arc<Pipeline>,
     pub config: ServerConfig,
     pub notifier: Arc<crate::notify::Notifier>,
+    /// Clients of the service and portal monitors.
+    pub checkers: Arc<crate::monitor::check::Checkers>,
     /// Failed logins per client address: (window start, count).
     pub(crate) ip_failures: Mutex<HashMap<String, (Instant, u32)>>,
 }
@@ -63,14 +68,22 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, pipeline: Arc<Pipeline>, config: ServerConfig) -> Arc<Self> {
         let notifier = crate::notify::Notifier::start(store.clone(), config.notify.clone());
         pipeline.set_notices(notifier.sender());
-        Arc::new(Self {
+        let checkers = Arc::new(crate::monitor::check::Checkers::new(
+            config.monitor_roots_pem.clone(),
+        ));
+        let state = Arc::new(Self {
             store,
             events: pipeline.events().clone(),
             pipeline,
             notifier,
+            checkers: checkers.clone(),
             config,
             ip_failures: Mutex::new(HashMap::new()),
-        })
+        });
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(crate::monitor::scheduler(Arc::downgrade(&state), checkers));
+        }
+        state
     }
 }
 

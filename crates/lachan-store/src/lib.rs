@@ -14,6 +14,7 @@
 pub mod agents;
 mod error;
 pub mod events;
+pub mod monitors;
 pub mod notify;
 pub mod ops;
 pub mod sqlite;
@@ -22,6 +23,7 @@ mod types;
 pub use agents::*;
 pub use error::{StoreError, StoreResult};
 pub use events::*;
+pub use monitors::*;
 pub use notify::*;
 pub use ops::*;
 pub use types::*;
@@ -45,7 +47,36 @@ pub trait Store:
     + AgentStore
     + OpsStore
     + NotifyStore
+    + MonitorStore
 {
+}
+
+/// Service and portal monitors: definitions (audited), the schedule, check history.
+#[async_trait]
+pub trait MonitorStore: Send + Sync + 'static {
+    async fn create_monitor(&self, ctx: &AuditCtx, m: &MonitorRecord) -> StoreResult<Monitor>;
+    async fn update_monitor(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        m: &MonitorRecord,
+    ) -> StoreResult<Monitor>;
+    async fn delete_monitor(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+    async fn monitor(&self, id: i64) -> StoreResult<Option<Monitor>>;
+    async fn list_monitors(&self, scope: &Scope) -> StoreResult<Vec<Monitor>>;
+    /// Enabled monitors whose next check is due at `now`.
+    async fn due_monitors(&self, now: &str, limit: i64) -> StoreResult<Vec<Monitor>>;
+    async fn postpone_monitor(&self, id: i64, until: &str) -> StoreResult<()>;
+    async fn record_check(&self, id: i64, c: &CheckRecord) -> StoreResult<()>;
+    /// Newest first.
+    async fn monitor_results(
+        &self,
+        id: i64,
+        since: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<MonitorResult>>;
+    async fn monitor_uptime(&self, id: i64, since: &str) -> StoreResult<Uptime>;
+    async fn prune_monitor_results(&self, before: &str) -> StoreResult<u64>;
 }
 
 /// Notification subscriptions and the delivery log (retried until sent or given up).
@@ -86,7 +117,8 @@ impl<
         + TuningStore
         + AgentStore
         + OpsStore
-        + NotifyStore,
+        + NotifyStore
+        + MonitorStore,
 > Store for T
 {
 }

@@ -278,6 +278,13 @@ pub struct ReportFigures {
     pub agents_total: i64,
     /// Latest `lachan scan` of each host finished inside the period, per agency.
     pub compliance_by_agency: Vec<ComplianceFigure>,
+    pub monitors_total: i64,
+    /// Monitors down when the report is made.
+    pub monitors_down: i64,
+    /// Successful checks of all monitors inside the period, percent.
+    pub monitors_uptime_percent: Option<f64>,
+    /// Portal findings (scheduled integrity scans) first recorded inside the period.
+    pub web_compromises: i64,
     pub per_agency: Vec<AgencyReport>,
 }
 

@@ -169,5 +169,17 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/scans/{id}", get(ops::get_scan))
         .route("/compliance", get(ops::compliance))
+        .route(
+            "/monitors",
+            get(ops::list_monitors).post(ops::create_monitor),
+        )
+        .route(
+            "/monitors/{id}",
+            get(ops::get_monitor)
+                .put(ops::update_monitor)
+                .delete(ops::delete_monitor),
+        )
+        .route("/monitors/{id}/check", post(ops::check_monitor))
+        .route("/status/{code}", get(ops::status_page))
         .fallback(|| async { crate::AppError::NotFound("API endpoint".into()) })
 }

@@ -115,6 +115,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/scans"),
     ("get", "/scans/{id}"),
     ("get", "/compliance"),
+    ("get", "/monitors"),
+    ("post", "/monitors"),
+    ("get", "/monitors/{id}"),
+    ("put", "/monitors/{id}"),
+    ("delete", "/monitors/{id}"),
+    ("post", "/monitors/{id}/check"),
+    ("get", "/status/{code}"),
 ];
 
 pub fn build() -> Value {
@@ -527,6 +534,7 @@ pub fn build() -> Value {
                 "PlanCreate": crate::api::openapi_ops::plan_create(),
                 "Target": crate::api::openapi_ops::target(),
                 "SubscriptionCreate": crate::api::openapi_ops::subscription_create(),
+                "Monitor": crate::api::openapi_ops::monitor(),
                 "TargetResult": crate::api::openapi_ops::target_result(),
                 "ContactCreate": {"type": "object", "required": ["name"], "properties": {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}

@@ -301,6 +301,67 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
             None,
         ),
     );
+    add(
+        "get",
+        "/monitors",
+        op(
+            "Monitors in scope with state and uptime (24 h, 7 days, 30 days)",
+            "200",
+            None,
+        ),
+    );
+    add(
+        "post",
+        "/monitors",
+        op(
+            "Create a monitor: http (status, latency, keyword present/absent), tcp, tls (expiry), dns (answer change) or webcheck (scheduled portal integrity scan); interval with jitter; state changes need two results in a row",
+            "201",
+            Some("Monitor"),
+        ),
+    );
+    let mut md = op(
+        "A monitor with its results of the last ?hours= (default 24)",
+        "200",
+        None,
+    );
+    md["parameters"] =
+        json!([{"name": "hours", "in": "query", "required": false, "schema": {"type": "integer"}}]);
+    add("get", "/monitors/{id}", md);
+    add(
+        "put",
+        "/monitors/{id}",
+        op("Replace a monitor's settings", "200", Some("Monitor")),
+    );
+    add(
+        "delete",
+        "/monitors/{id}",
+        op("Remove a monitor (its history stays)", "204", None),
+    );
+    add(
+        "post",
+        "/monitors/{id}/check",
+        op("Check now and record the result", "200", None),
+    );
+    add(
+        "get",
+        "/status/{code}",
+        op(
+            "Status page of an agency: its monitors and those of the agencies below it",
+            "200",
+            None,
+        ),
+    );
+}
+
+pub fn monitor() -> Value {
+    json!({"type": "object", "required": ["name", "kind", "target", "agency_code"], "properties": {
+        "name": {"type": "string"},
+        "kind": {"enum": codes(lachan_core::monitor::MonitorKind::ALL, lachan_core::monitor::MonitorKind::code)},
+        "target": {"type": "string"}, "agency_code": {"type": "string"}, "system_code": {"type": "string"},
+        "interval_secs": {"type": "integer"}, "timeout_secs": {"type": "integer", "minimum": 1, "maximum": 120},
+        "keyword": {"type": "string"}, "keyword_absent": {"type": "boolean"},
+        "expect_status": {"type": "integer"}, "tls_warn_days": {"type": "integer"},
+        "enabled": {"type": "boolean"}}})
 }
 
 pub fn subscription_create() -> Value {

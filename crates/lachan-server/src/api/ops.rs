@@ -455,3 +455,81 @@ pub async fn answer_items(
 ) -> Result<Json<Value>, AppError> {
     Ok(Json(json!(ops::answer_items(&st, &p, id, a.items).await?)))
 }
+
+pub async fn create_monitor(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiJson(n): ApiJson<lachan_core::monitor::NewMonitor>,
+) -> Result<impl IntoResponse, AppError> {
+    let m = crate::service::monitors::create(&st, &p, n).await?;
+    Ok((StatusCode::CREATED, Json(json!(m))))
+}
+
+pub async fn list_monitors(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Value>, AppError> {
+    let items = crate::service::monitors::list(&st, &p).await?;
+    Ok(Json(json!({"items": items})))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HistoryParams {
+    hours: Option<i64>,
+}
+
+pub async fn get_monitor(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    Query(q): Query<HistoryParams>,
+) -> Result<Json<Value>, AppError> {
+    let (m, results) = crate::service::monitors::detail(&st, &p, id, q.hours.unwrap_or(24)).await?;
+    let mut v = json!(m);
+    v["results"] = json!(results);
+    Ok(Json(v))
+}
+
+pub async fn update_monitor(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    ApiJson(n): ApiJson<lachan_core::monitor::NewMonitor>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(
+        crate::service::monitors::update(&st, &p, id, n).await?
+    )))
+}
+
+pub async fn delete_monitor(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    crate::service::monitors::delete(&st, &p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn check_monitor(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let r = crate::service::monitors::check_now(&st, &p, id).await?;
+    Ok(Json(
+        json!({"at": r.at, "ok": r.ok, "latency_ms": r.latency_ms,
+        "status": r.status, "detail": r.detail, "state": r.state,
+        "state_changed": r.state_changed, "next_due_at": r.next_due_at}),
+    ))
+}
+
+pub async fn status_page(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let (a, items) = crate::service::monitors::status_page(&st, &p, &code).await?;
+    let down = items.iter().filter(|m| m.monitor.state == "down").count();
+    Ok(Json(json!({"agency_code": a.code, "agency_name": a.name,
+        "monitors": items, "down": down})))
+}

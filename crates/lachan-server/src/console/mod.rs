@@ -20,6 +20,7 @@ pub mod i18n;
 mod import;
 mod incidents;
 mod login;
+mod monitors;
 mod pdf;
 mod plans;
 mod render;
@@ -125,6 +126,14 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/targets/{id}/result", post(plans::record_result))
         .route("/targets/{id}", get(checklist::page))
         .route("/targets/{id}/items", post(checklist::save))
+        .route("/monitors", get(monitors::list).post(monitors::create))
+        .route(
+            "/monitors/{id}",
+            get(monitors::detail).post(monitors::update),
+        )
+        .route("/monitors/{id}/check", post(monitors::check_now))
+        .route("/monitors/{id}/delete", post(monitors::delete))
+        .route("/status/{agency_code}", get(monitors::status))
         .route("/report", get(report::page))
         .route("/static/{file}", get(assets::serve))
 }

@@ -81,6 +81,7 @@ pub struct Methods {
     pub alerts: &'static str,
     pub agents: &'static str,
     pub compliance: &'static str,
+    pub monitors: &'static str,
 }
 
 pub struct QuickLink {
@@ -190,6 +191,7 @@ pub async fn page(
             alerts: method(lang, "alerts"),
             agents: method(lang, "agents"),
             compliance: method(lang, "compliance"),
+            monitors: method(lang, "monitors"),
         },
         f,
         from,

@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod events;
+pub mod monitors;
 pub mod notify;
 pub mod ops;
 pub mod scans;

@@ -918,6 +918,11 @@ pub const REPORT_METHOD: &[(&str, &str, &str)] = &[
         "Per agency: hosts with a lachan scan finished inside the period and the mean score of each host's latest scan (passed / (passed + failed)).",
     ),
     (
+        "monitors",
+        "Dịch vụ, cổng TTĐT đang được giám sát và số đang gián đoạn tại thời điểm lập báo cáo; tỷ lệ hoạt động là số lần kiểm tra thành công trên tổng số lần kiểm tra trong kỳ; dấu hiệu xâm phạm cổng TTĐT là phát hiện của các lần kiểm tra toàn vẹn định kỳ ghi nhận lần đầu trong kỳ.",
+        "Services and portals monitored and those down when the report is made; uptime is successful checks over all checks inside the period; portal compromises are findings of the scheduled integrity scans first recorded inside the period.",
+    ),
+    (
         "agents",
         "Tác tử đã đăng ký và chưa bị thu hồi tại thời điểm lập báo cáo.",
         "Agents enrolled and not revoked when the report is made.",

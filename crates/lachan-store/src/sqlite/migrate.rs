@@ -54,6 +54,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "target_items",
         sql: include_str!("../../migrations/sqlite/0008_target_items.sql"),
     },
+    Migration {
+        version: 9,
+        name: "monitors",
+        sql: include_str!("../../migrations/sqlite/0009_monitors.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

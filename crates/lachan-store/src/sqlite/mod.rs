@@ -18,6 +18,7 @@ mod events;
 mod findings;
 mod incidents;
 mod migrate;
+mod monitors;
 mod notify;
 mod plans;
 mod report;
@@ -523,6 +524,60 @@ impl crate::NotifyStore for SqliteStore {
     }
     async fn list_deliveries(&self, limit: i64) -> StoreResult<Vec<crate::Delivery>> {
         self.recent_deliveries(limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::MonitorStore for SqliteStore {
+    async fn create_monitor(
+        &self,
+        ctx: &crate::AuditCtx,
+        m: &crate::MonitorRecord,
+    ) -> StoreResult<crate::Monitor> {
+        self.insert_monitor(ctx, m).await
+    }
+    async fn update_monitor(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        m: &crate::MonitorRecord,
+    ) -> StoreResult<crate::Monitor> {
+        self.change_monitor(ctx, id, m).await
+    }
+    async fn delete_monitor(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
+        self.remove_monitor(ctx, id).await
+    }
+    async fn monitor(&self, id: i64) -> StoreResult<Option<crate::Monitor>> {
+        self.monitor_by_id(id).await
+    }
+    async fn list_monitors(
+        &self,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Vec<crate::Monitor>> {
+        self.monitors(scope).await
+    }
+    async fn due_monitors(&self, now: &str, limit: i64) -> StoreResult<Vec<crate::Monitor>> {
+        self.due_checks(now, limit).await
+    }
+    async fn postpone_monitor(&self, id: i64, until: &str) -> StoreResult<()> {
+        self.postpone(id, until).await
+    }
+    async fn record_check(&self, id: i64, c: &crate::CheckRecord) -> StoreResult<()> {
+        self.save_check(id, c).await
+    }
+    async fn monitor_results(
+        &self,
+        id: i64,
+        since: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<crate::MonitorResult>> {
+        self.results(id, since, limit).await
+    }
+    async fn monitor_uptime(&self, id: i64, since: &str) -> StoreResult<crate::Uptime> {
+        self.uptime_since(id, since).await
+    }
+    async fn prune_monitor_results(&self, before: &str) -> StoreResult<u64> {
+        self.prune_results(before).await
     }
 }
 

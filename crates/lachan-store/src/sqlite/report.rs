@@ -221,6 +221,35 @@ impl SqliteStore {
             .compliance_figures(scope, Some((from_utc.as_str(), to_utc.as_str())))
             .await?;
 
+        // Monitors in scope now, and their checks inside the period.
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT COUNT(*), COALESCE(SUM(state = 'down'), 0) FROM monitors WHERE deleted = 0",
+        );
+        push_scope(&mut qb, "agency_id", &scope_opt);
+        let (mt, md): (i64, i64) = qb.build_query_as().fetch_one(&self.reader).await?;
+        f.monitors_total = mt;
+        f.monitors_down = md;
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT COUNT(*), COALESCE(SUM(r.ok), 0) FROM monitor_results r
+             JOIN monitors m ON m.id = r.monitor_id WHERE r.at >= ",
+        );
+        qb.push_bind(from_utc.clone())
+            .push(" AND r.at < ")
+            .push_bind(to_utc.clone());
+        push_scope(&mut qb, "m.agency_id", &scope_opt);
+        let (checks, ok): (i64, i64) = qb.build_query_as().fetch_one(&self.reader).await?;
+        f.monitors_uptime_percent =
+            (checks > 0).then(|| ((ok as f64) * 1000.0 / checks as f64).round() / 10.0);
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT COUNT(*) FROM findings WHERE source = 'webcheck' AND first_seen >= ",
+        );
+        qb.push_bind(from_utc.clone())
+            .push(" AND first_seen < ")
+            .push_bind(to_utc.clone());
+        push_scope(&mut qb, "agency_id", &scope_opt);
+        let (web,): (i64,) = qb.build_query_as().fetch_one(&self.reader).await?;
+        f.web_compromises = web;
+
         // Agents enrolled and not revoked, now.
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("SELECT COUNT(*) FROM agents WHERE revoked = 0");

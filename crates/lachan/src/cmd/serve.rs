@@ -75,6 +75,9 @@ pub struct ServeArgs {
     /// Public address of the console, for links in notifications
     #[arg(long, env = "LACHAN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Extra trusted root certificate (PEM) for monitored services; repeatable
+    #[arg(long = "monitor-ca", value_name = "FILE")]
+    pub monitor_ca: Vec<PathBuf>,
 }
 
 fn notify_config(args: &ServeArgs) -> anyhow::Result<lachan_server::notify::NotifyConfig> {
@@ -186,6 +189,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         retention_days: args.retention_days,
         offline_after: Duration::from_secs(args.agent_offline_minutes * 60),
         notify: notify_config(&args)?,
+        monitor_roots_pem: args
+            .monitor_ca
+            .iter()
+            .map(|p| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display())))
+            .collect::<anyhow::Result<_>>()?,
         ..config
     };
     let rules_cfg = lachan_server::pipeline::RulesConfig {
