@@ -388,3 +388,73 @@ async fn scheduled_portal_scan_records_findings_and_alerts_on_new_compromise() {
     assert_eq!(f2["total"], f["total"]);
     assert_eq!(f2["items"][0]["occurrences"], 2);
 }
+
+/// The portal's visible content is fingerprinted; when it is replaced the scan raises a
+/// defacement alert and finding, then adopts the new content.
+#[tokio::test]
+async fn portal_scan_baselines_content_and_detects_replacement() {
+    let hacked = Arc::new(AtomicBool::new(false));
+    let flag = hacked.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let flag = flag.clone();
+            async move {
+                axum::response::Html(if flag.load(Ordering::SeqCst) {
+                    "<html><head><title>owned</title></head><body><h1>Hacked by Shadow Team</h1><p>security is an illusion, greetz to the crew</p></body></html>".to_string()
+                } else {
+                    "<html><head><title>UBND xã Tân Phú</title></head><body><h1>Cổng thông tin điện tử xã Tân Phú</h1>\
+                     <p>Hội nghị triển khai nhiệm vụ phát triển kinh tế xã hội năm 2027 của xã</p>\
+                     <p>Trao học bổng cho học sinh nghèo vượt khó tại các thôn trên địa bàn</p>\
+                     <a href='/tin-tuc'>Tin tức</a> <a href='/thu-tuc'>Thủ tục hành chính</a> <a href='/lien-he'>Liên hệ</a></body></html>".to_string()
+                })
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let w = world().await;
+    let id = w
+        .monitor(json!({"name": "Cổng xã", "kind": "webcheck", "target": format!("http://127.0.0.1:{port}/"),
+            "agency_code": "A", "interval_secs": 86400}))
+        .await;
+    let r = w.check(id).await;
+    assert_eq!(r["ok"], true, "{r}");
+    w.check(id).await;
+    assert_eq!(
+        w.alerts("lachan.monitor.defacement").await,
+        0,
+        "stable content"
+    );
+    hacked.store(true, Ordering::SeqCst);
+    w.check(id).await;
+    assert_eq!(w.alerts("lachan.monitor.defacement").await, 1);
+    let (_, f) =
+        w.s.call(
+            "GET",
+            "/api/v1/findings?source=webcheck",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert!(
+        f["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["source_ref"] == "defacement"),
+        "{f}"
+    );
+    // The replaced content is the new baseline: no second alert hit.
+    w.check(id).await;
+    let (_, a) =
+        w.s.call(
+            "GET",
+            "/api/v1/alerts?rule_id=lachan.monitor.defacement",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(a["items"][0]["count"], 1);
+}

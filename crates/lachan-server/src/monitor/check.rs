@@ -18,7 +18,7 @@ pub struct Outcome {
     pub detail: String,
     /// Something worth an alert even when reachable (TLS expiring, DNS changed, new
     /// integrity finding): (rule suffix, level, text).
-    pub warning: Option<(&'static str, &'static str, String)>,
+    pub warnings: Vec<(&'static str, &'static str, String)>,
     /// New baseline to keep.
     pub baseline: Option<String>,
     /// Portal findings (kind, severity, evidence URL, detail) to record as findings.
@@ -154,7 +154,7 @@ impl Checkers {
                 } else {
                     out.detail = format!("certificate valid, {days} days left");
                     if days <= m.tls_warn_days {
-                        out.warning = Some((
+                        out.warnings.push((
                             "tls_expiry",
                             "medium",
                             format!("certificate of {host} expires in {days} days"),
@@ -185,11 +185,19 @@ impl Checkers {
             .collect();
         kinds.sort();
         kinds.dedup();
-        let before: Vec<String> = m
+        let prev: Value = m
             .baseline
             .as_deref()
             .and_then(|b| serde_json::from_str(b).ok())
-            .unwrap_or_default();
+            .unwrap_or(Value::Null);
+        let before: Vec<String> = serde_json::from_value(prev["kinds"].clone()).unwrap_or_default();
+        let content_before: Option<lachan_webcheck::baseline::Baseline> =
+            serde_json::from_value(prev["content"].clone()).ok();
+        let content_now = if down {
+            None
+        } else {
+            self.home_baseline(m).await
+        };
         let new: Vec<&String> = kinds.iter().filter(|k| !before.contains(k)).collect();
         let mut out = Outcome {
             ok: !down,
@@ -204,7 +212,10 @@ impl Checkers {
                     .collect::<Vec<_>>()
                     .join(", ")
             },
-            baseline: Some(json!(kinds).to_string()),
+            baseline: Some(
+                json!({"kinds": kinds, "content": content_now.clone().or(content_before.clone())})
+                    .to_string(),
+            ),
             findings: report
                 .findings
                 .iter()
@@ -220,8 +231,18 @@ impl Checkers {
                 .collect(),
             ..Default::default()
         };
+        // Visible content largely replaced since the baseline: a defacement to review.
+        // The new content becomes the baseline, so a redesign alerts once.
+        if let (Some(b), Some(n)) = (&content_before, &content_now)
+            && let Some(reason) = b.compare(n)
+        {
+            out.warnings
+                .push(("defacement", "high", format!("{}: {reason}", m.target)));
+            out.findings
+                .push(("defacement".into(), "high".into(), m.target.clone(), reason));
+        }
         if !new.is_empty() {
-            out.warning = Some((
+            out.warnings.push((
                 "webcheck",
                 "high",
                 format!(
@@ -235,6 +256,27 @@ impl Checkers {
             ));
         }
         out
+    }
+
+    /// The home page's content fingerprint (visible text and links).
+    async fn home_baseline(&self, m: &Monitor) -> Option<lachan_webcheck::baseline::Baseline> {
+        let http = self.http.as_ref()?;
+        let url = reqwest::Url::parse(&m.target).ok()?;
+        let timeout = Duration::from_secs(m.timeout_secs.clamp(1, 120) as u64);
+        let mut res = http.get(url.clone()).timeout(timeout).send().await.ok()?;
+        if !res.status().is_success() {
+            return None;
+        }
+        let mut body = Vec::new();
+        while let Ok(Some(chunk)) = res.chunk().await {
+            body.extend_from_slice(&chunk);
+            if body.len() > 2 << 20 {
+                break;
+            }
+        }
+        let html = String::from_utf8_lossy(&body);
+        let page = lachan_webcheck::page::analyze(&html, &url, &[]);
+        Some(lachan_webcheck::baseline::Baseline::from_page(&page))
     }
 }
 
@@ -307,7 +349,7 @@ async fn dns(m: &Monitor, timeout: Duration) -> Outcome {
         && *before != now
     {
         let old: Value = serde_json::from_str(before).unwrap_or(Value::Null);
-        out.warning = Some((
+        out.warnings.push((
             "dns_change",
             "medium",
             format!(

@@ -116,7 +116,7 @@ pub async fn check_one(st: &AppState, checkers: &check::Checkers, m: Monitor) ->
         )
         .await;
     }
-    if let Some((suffix, level, text)) = &out.warning {
+    for (suffix, level, text) in &out.warnings {
         raise(st, &m, suffix, level, text).await;
     }
     for (kind, severity, url, detail) in &out.findings {
@@ -190,6 +190,7 @@ async fn raise(st: &AppState, m: &Monitor, what: &str, level: &str, text: &str) 
             "recovered" => format!("Giám sát: {} hoạt động trở lại", m.name),
             "tls_expiry" => format!("Giám sát: chứng thư TLS của {} sắp hết hạn", m.name),
             "dns_change" => format!("Giám sát: tên miền của {} đổi địa chỉ", m.name),
+            "defacement" => format!("Giám sát: nội dung cổng {} bị thay đổi", m.name),
             _ => format!("Giám sát: {} có dấu hiệu bị xâm phạm", m.name),
         },
         level: level.to_string(),
