@@ -934,3 +934,65 @@ async fn target_checklist_is_answered_through_its_page() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Anyone subscribes their own address; a bad address is shown on the form; an
+/// administrator also sees the delivery log.
+#[tokio::test]
+async fn notifications_are_subscribed_from_the_account_pages() {
+    let w = world().await;
+    let mut c = Client::login(&w.s, "officer_a", PW).await;
+    let r = c.get("/account/notifications").await.ok();
+    assert!(r.body.contains("Chưa đăng ký"));
+    assert!(!r.body.contains("name=\"channel\" id") && !r.body.contains("webhook</option>"));
+    let csrf = r.csrf();
+    let r = c
+        .post(
+            "/account/notifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("channel", "email"),
+                ("target", "khong-phai-email"),
+                ("min_severity", "high"),
+                ("ev_incident", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("khong-phai-email"));
+    let r = c
+        .post(
+            "/account/notifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("channel", "email"),
+                ("target", "canbo.a@hanguyen.gov.vn"),
+                ("min_severity", "medium"),
+                ("ev_incident", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c.get("/account/notifications").await.ok();
+    assert!(r.body.contains("canbo.a@hanguyen.gov.vn") && r.body.contains("Sự cố"));
+    // Webhooks are an administrator's: the officer's attempt is refused.
+    let r = c
+        .post(
+            "/account/notifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("channel", "webhook"),
+                ("target", "https://chat.example.vn/h"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut admin = Client::login(&w.s, "analyst", PW).await;
+    let r = admin.get("/account/notifications").await.ok();
+    assert!(
+        !r.body.contains("canbo.a@hanguyen.gov.vn"),
+        "others' personal subscriptions stay private"
+    );
+    let mut root = Client::login(&w.s, "admin", common::ADMIN_PW).await;
+    let r = root.get("/account/notifications").await.ok();
+    assert!(r.body.contains("canbo.a@hanguyen.gov.vn") && r.body.contains("Nhật ký gửi thông báo"));
+}

@@ -26,6 +26,7 @@ mod plans;
 mod render;
 mod report;
 mod session;
+mod subscriptions;
 mod systems;
 mod tuning;
 mod users;
@@ -53,6 +54,14 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/account/notifications",
+            get(subscriptions::page).post(subscriptions::create),
+        )
+        .route(
+            "/account/notifications/{id}/delete",
+            post(subscriptions::delete),
+        )
         .route("/agencies", get(agencies::list).post(agencies::create))
         .route(
             "/agencies/{code}/edit",
