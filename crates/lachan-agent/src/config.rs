@@ -33,6 +33,26 @@ pub struct AgentConfig {
     pub heartbeat_every: Duration,
     /// Expected SHA-256 of the server certificate (hex); pinned at enrollment otherwise.
     pub server_cert_sha256: Option<String>,
+    /// Compliance checks run on a schedule, their result sent to the server.
+    pub compliance: Option<ComplianceJob>,
+}
+
+/// Produces the JSON result of one compliance run (a `lachan scan` result); supplied by
+/// the binary so that this crate stays free of the assessment engine.
+pub type ComplianceRunner = std::sync::Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct ComplianceJob {
+    pub every: Duration,
+    pub run: ComplianceRunner,
+}
+
+impl std::fmt::Debug for ComplianceJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComplianceJob")
+            .field("every", &self.every)
+            .finish()
+    }
 }
 
 impl AgentConfig {
@@ -51,6 +71,7 @@ impl AgentConfig {
             spool_max_bytes: 256 * 1024 * 1024,
             heartbeat_every: Duration::from_secs(30),
             server_cert_sha256: None,
+            compliance: None,
         }
     }
 

@@ -159,6 +159,10 @@ pub async fn run(
         wake.clone(),
         refused_tx,
     ));
+    let compliance = cfg
+        .compliance
+        .clone()
+        .map(|job| tokio::spawn(compliance(job, client.clone(), id.clone())));
     let beat = tokio::spawn(heartbeat(cfg.clone(), spool.clone(), client, id, names));
 
     let mut pending: Vec<Value> = Vec::new();
@@ -210,6 +214,9 @@ pub async fn run(
     )?;
     sender.abort();
     beat.abort();
+    if let Some(c) = compliance {
+        c.abort();
+    }
     result
 }
 
@@ -284,6 +291,36 @@ async fn deliver(
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_secs(30));
         }
+    }
+}
+
+/// Run the compliance checks at start and then every `job.every`; a result that cannot
+/// be delivered is retried a few times, then waits for the next run (the next result
+/// supersedes it).
+async fn compliance(job: crate::config::ComplianceJob, client: Arc<Client>, id: Arc<Identity>) {
+    loop {
+        let run = job.run.clone();
+        match tokio::task::spawn_blocking(move || run()).await {
+            Ok(Ok(json)) => {
+                let mut wait = Duration::from_secs(5);
+                for attempt in 1..=5 {
+                    match client.compliance(&id, json.clone()).await {
+                        Ok(()) => {
+                            tracing::info!("compliance result delivered");
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::warn!(attempt, error = %e, "compliance result not delivered");
+                            tokio::time::sleep(wait).await;
+                            wait = (wait * 2).min(Duration::from_secs(300));
+                        }
+                    }
+                }
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "compliance checks failed"),
+            Err(_) => return,
+        }
+        tokio::time::sleep(job.every).await;
     }
 }
 

@@ -135,6 +135,24 @@ impl Client {
         }
     }
 
+    /// Send one compliance result (a `lachan scan` JSON document).
+    pub async fn compliance(&self, id: &Identity, json: String) -> Result<(), String> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/agent/scan", self.base))
+            .bearer_auth(&id.credential)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if r.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("HTTP {}", r.status()))
+        }
+    }
+
     pub async fn heartbeat(&self, id: &Identity, body: &Value) -> Result<(), String> {
         let r = self
             .http

@@ -83,6 +83,19 @@ pub async fn heartbeat(
     Ok(Json(json!({"agent_id": a.agent.id, "config": {}})))
 }
 
+/// `POST /agent/scan`: the agent's compliance result (a `lachan scan` JSON document).
+pub async fn scan(
+    State(st): State<Arc<AppState>>,
+    a: AgentPrincipal,
+    body: axum::body::Bytes,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    let (rec, created) =
+        crate::service::scans::from_agent(&st, &a.agent, &a.source_ip, &body).await?;
+    let mut v = json!(rec);
+    v["findings_new"] = json!(created);
+    Ok((axum::http::StatusCode::CREATED, Json(v)))
+}
+
 pub async fn list(
     State(st): State<Arc<AppState>>,
     ApiPrincipal(p): ApiPrincipal,

@@ -109,6 +109,12 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/agent/heartbeat", post(agents::heartbeat))
         .route(
+            "/agent/scan",
+            post(agents::scan).layer(axum::extract::DefaultBodyLimit::max(
+                crate::service::scans::MAX_SCAN_BYTES,
+            )),
+        )
+        .route(
             "/rules/{rule_id}/override",
             axum::routing::put(events::put_override).delete(events::delete_override),
         )

@@ -78,6 +78,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/agent/enroll"),
     ("post", "/agent/events"),
     ("post", "/agent/heartbeat"),
+    ("post", "/agent/scan"),
     ("put", "/rules/{rule_id}/override"),
     ("delete", "/rules/{rule_id}/override"),
     ("post", "/suppressions"),

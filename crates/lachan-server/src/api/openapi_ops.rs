@@ -278,6 +278,14 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
         "required": ["host", "policies"], "properties": {"host": {"type": "object"}, "policies": {"type": "array"},
         "accounts": {"type": "array"}, "malware": {"type": "array"}}}}}});
     add("post", "/scans", up);
+    let mut ag = op(
+        "Agent gateway: the agent's scheduled compliance result (a lachan scan JSON document), recorded for the agent's agency and host; bearer: the agent credential",
+        "201",
+        None,
+    );
+    ag["requestBody"] =
+        json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
+    add("post", "/agent/scan", ag);
     add(
         "get",
         "/scans",

@@ -121,28 +121,7 @@ pub async fn upload(
     body: &[u8],
 ) -> Result<(ScanRecord, i64), AppError> {
     p.require(Action::RecordFindings)?;
-    if body.len() > MAX_SCAN_BYTES {
-        return Err(AppError::BadRequest(format!(
-            "a scan result is limited to {MAX_SCAN_BYTES} bytes"
-        )));
-    }
-    let u: Upload = serde_json::from_slice(body).map_err(|e| {
-        AppError::BadRequest(format!(
-            "not a lachan scan result (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    let host = u.host.hostname.trim().to_string();
-    if host.is_empty() || host.chars().count() > 253 {
-        return Err(AppError::invalid(
-            "host.hostname",
-            "must be 1 to 253 characters",
-        ));
-    }
-    if u.policies.len() > 500 || u.policies.iter().map(|p| p.checks.len()).sum::<usize>() > 20_000 {
-        return Err(AppError::BadRequest("too many policies or checks".into()));
-    }
+    let u = parse(body)?;
     // The agency: the target's, or the one named, inside the caller's scope.
     let (agency_code, system_code) = match params.target_id {
         Some(t) => {
@@ -179,6 +158,73 @@ pub async fn upload(
             "agency '{agency_code}' is outside the agencies you may act for"
         )));
     }
+    record(
+        st,
+        &p.ctx(),
+        &agency,
+        system_code,
+        params.target_id,
+        u,
+        body,
+    )
+    .await
+}
+
+/// A compliance result sent by an agent: recorded for the agent's agency and host.
+pub async fn from_agent(
+    st: &AppState,
+    agent: &lachan_store::Agent,
+    source_ip: &str,
+    body: &[u8],
+) -> Result<(ScanRecord, i64), AppError> {
+    let mut u = parse(body)?;
+    // The host is the enrolled machine, whatever the document says.
+    u.host.hostname = agent.hostname.clone();
+    let agency = st
+        .store
+        .agency(&agent.agency_code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("agency '{}'", agent.agency_code)))?;
+    let ctx = lachan_store::AuditCtx::new(format!("agent:{}", agent.id), source_ip);
+    record(st, &ctx, &agency, None, None, u, body).await
+}
+
+fn parse(body: &[u8]) -> Result<Upload, AppError> {
+    if body.len() > MAX_SCAN_BYTES {
+        return Err(AppError::BadRequest(format!(
+            "a scan result is limited to {MAX_SCAN_BYTES} bytes"
+        )));
+    }
+    let u: Upload = serde_json::from_slice(body).map_err(|e| {
+        AppError::BadRequest(format!(
+            "not a lachan scan result (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let host = u.host.hostname.trim();
+    if host.is_empty() || host.chars().count() > 253 {
+        return Err(AppError::invalid(
+            "host.hostname",
+            "must be 1 to 253 characters",
+        ));
+    }
+    if u.policies.len() > 500 || u.policies.iter().map(|p| p.checks.len()).sum::<usize>() > 20_000 {
+        return Err(AppError::BadRequest("too many policies or checks".into()));
+    }
+    Ok(u)
+}
+
+async fn record(
+    st: &AppState,
+    ctx: &lachan_store::AuditCtx,
+    agency: &lachan_core::registry::Agency,
+    system_code: Option<String>,
+    target_id: Option<i64>,
+    u: Upload,
+    body: &[u8],
+) -> Result<(ScanRecord, i64), AppError> {
+    let host = u.host.hostname.trim().to_string();
     let system_id = match &system_code {
         Some(c) => st.store.system(c).await?.map(|s| s.system.id),
         None => None,
@@ -285,7 +331,7 @@ pub async fn upload(
     let scan = NewScan {
         agency_id: agency.id,
         host,
-        target_id: params.target_id,
+        target_id,
         started_at,
         finished_at,
         score,
@@ -295,7 +341,7 @@ pub async fn upload(
         report: String::from_utf8_lossy(body).into_owned(),
         findings,
     };
-    Ok(st.store.record_scan(&p.ctx(), &scan).await?)
+    Ok(st.store.record_scan(ctx, &scan).await?)
 }
 
 pub async fn list(

@@ -47,6 +47,40 @@ pub struct AgentArgs {
     /// Seconds between heartbeats
     #[arg(long)]
     pub heartbeat_secs: Option<u64>,
+    /// Run the compliance checks (built-in policies, or --compliance-policy) every this
+    /// many minutes and send the result to the server; 0 disables them
+    #[arg(long, default_value_t = 0)]
+    pub compliance_minutes: u64,
+    /// Policy file or directory for the compliance checks; repeatable
+    #[arg(long = "compliance-policy", value_name = "FILE|DIR")]
+    pub compliance_policies: Vec<PathBuf>,
+    /// Security level (1-5) of the system this machine belongs to
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub compliance_level: Option<u8>,
+}
+
+/// The compliance job: the same checks as `lachan scan`, with the account review.
+fn compliance_job(args: &AgentArgs) -> Option<lachan_agent::config::ComplianceJob> {
+    if args.compliance_minutes == 0 {
+        return None;
+    }
+    let cfg = lachan_scan::scan::ScanConfig {
+        policy_paths: args.compliance_policies.clone(),
+        security_level: args.compliance_level,
+        accounts: Some((
+            lachan_scan::accounts::AccountSources::default(),
+            lachan_scan::accounts::ReviewOptions::default(),
+        )),
+        ..Default::default()
+    };
+    Some(lachan_agent::config::ComplianceJob {
+        every: std::time::Duration::from_secs(args.compliance_minutes * 60),
+        run: std::sync::Arc::new(move || {
+            lachan_scan::scan::run_scan(&cfg)
+                .map(|r| r.to_json())
+                .map_err(|e| e.to_string())
+        }),
+    })
 }
 
 pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
@@ -59,6 +93,7 @@ pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
     cfg.inventory = !args.no_inventory;
     cfg.usb_sysfs = args.usb_sysfs.clone();
     cfg.server_cert_sha256 = args.server_cert_sha256.clone();
+    cfg.compliance = compliance_job(&args);
     if let Some(p) = &args.config {
         cfg.merge_file(p)?;
     }
