@@ -996,3 +996,38 @@ async fn notifications_are_subscribed_from_the_account_pages() {
     let r = root.get("/account/notifications").await.ok();
     assert!(r.body.contains("canbo.a@hanguyen.gov.vn") && r.body.contains("Nhật ký gửi thông báo"));
 }
+
+/// The compliance page shows each agency's mean score from uploaded scans.
+#[tokio::test]
+async fn compliance_page_shows_scores_per_agency() {
+    let w = world().await;
+    let scan = json!({"host": {"hostname": "pc-a-01"}, "finished_at": "2026-11-30T02:00:00Z",
+        "policies": [{"id": "p", "name": "P", "checks": [
+            {"id": 1, "title": "a", "result": "passed"},
+            {"id": 2, "title": "b", "result": "failed", "severity": "high"},
+            {"id": 3, "title": "c", "result": "passed"},
+            {"id": 4, "title": "d", "result": "passed"}]}]});
+    let (st, v) =
+        w.s.send(
+            "POST",
+            "/api/v1/scans?agency_code=A",
+            Some(&w.admin),
+            "application/json",
+            scan.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let mut c = Client::login(&w.s, "officer_a", PW).await;
+    let r = c.get("/compliance").await.ok();
+    assert!(
+        r.body.contains("75.0%") && r.body.contains("pc-a-01"),
+        "{}",
+        r.body
+    );
+    let mut b = Client::login(&w.s, "officer_b", PW).await;
+    let r = b.get("/compliance").await.ok();
+    assert!(
+        !r.body.contains("pc-a-01"),
+        "another agency's hosts stay hidden"
+    );
+}

@@ -13,6 +13,7 @@ mod alerts;
 mod assets;
 mod audit;
 mod checklist;
+mod compliance;
 mod dashboard;
 mod events;
 mod findings;
@@ -133,6 +134,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/plans/{id}", get(plans::detail))
         .route("/plans/{id}/targets", post(plans::add_target))
         .route("/targets/{id}/result", post(plans::record_result))
+        .route("/compliance", get(compliance::page))
         .route("/targets/{id}", get(checklist::page))
         .route("/targets/{id}/items", post(checklist::save))
         .route("/monitors", get(monitors::list).post(monitors::create))

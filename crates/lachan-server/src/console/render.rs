@@ -101,6 +101,7 @@ impl Ctx {
         add("/letters", "nav.letters", ops);
         add("/plans", "nav.plans", ops);
         add("/monitors", "nav.monitors", ops);
+        add("/compliance", "nav.compliance", ops);
         add("/report", "nav.report", ops);
         add("/agencies", "nav.agencies", role.can(Action::ReadRegistry));
         add("/systems", "nav.systems", role.can(Action::ReadRegistry));
