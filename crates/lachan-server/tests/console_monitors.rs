@@ -4,128 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod form_client;
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
-
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::{ADMIN_PW, TestServer};
-use http_body_util::BodyExt;
+use form_client::Client;
 use lachan_core::auth::Role;
 use lachan_store::{AccountStore, AuditCtx, NewUser};
 use serde_json::json;
-use tower::ServiceExt;
 
 const PW: &str = "console-monitors-pw-1";
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Resp {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    fn csrf(&self) -> String {
-        let marker = "name=\"_csrf\" value=\"";
-        let i = self.body.find(marker).expect("page has a CSRF field") + marker.len();
-        let end = self.body[i..].find('"').unwrap();
-        self.body[i..i + end].to_string()
-    }
-
-    /// The page rendered, with every console string found.
-    fn ok(self) -> Self {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        assert!(!self.body.contains("??"), "missing i18n key: {}", self.body);
-        self
-    }
-}
-
-/// A browser stand-in with a cookie jar.
-struct Client<'a> {
-    s: &'a TestServer,
-    jar: BTreeMap<String, String>,
-}
-
-impl<'a> Client<'a> {
-    async fn login(s: &'a TestServer, user: &str, pw: &str) -> Client<'a> {
-        let mut c = Client {
-            s,
-            jar: BTreeMap::new(),
-        };
-        let page = c.get("/login").await;
-        let csrf = page.csrf();
-        let r = c
-            .post(
-                "/login",
-                &[
-                    ("username", user),
-                    ("password", pw),
-                    ("next", "/"),
-                    ("_csrf", &csrf),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}: {}", r.body);
-        c
-    }
-
-    async fn request(&mut self, req: axum::http::request::Builder, body: Body) -> Resp {
-        let mut b = req;
-        if !self.jar.is_empty() {
-            let c: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            b = b.header(header::COOKIE, c.join("; "));
-        }
-        let mut req = b.body(body).unwrap();
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-        let res = self.s.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        for v in headers.get_all(header::SET_COOKIE) {
-            let v = v.to_str().unwrap();
-            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
-            let (k, val) = kv.split_once('=').unwrap();
-            if attrs.contains("Max-Age=0") {
-                self.jar.remove(k);
-            } else {
-                self.jar.insert(k.to_string(), val.to_string());
-            }
-        }
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        let b = Request::builder().method("GET").uri(path);
-        self.request(b, Body::empty()).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
-        let b = Request::builder()
-            .method("POST")
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        let body = Body::from(serde_urlencoded::to_string(form).unwrap());
-        self.request(b, body).await
-    }
-
-    async fn csrf(&mut self) -> String {
-        self.get("/account").await.csrf()
-    }
-}
 
 /// Agencies A and B, a system of A, and officers of each who need no password change.
 async fn world() -> TestServer {
