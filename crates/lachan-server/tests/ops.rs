@@ -823,3 +823,44 @@ async fn targets_carry_checklists_whose_answers_drive_the_result() {
     assert_eq!(t["items_answered"], 28);
     assert!(t["inspected_on"].is_string());
 }
+
+#[tokio::test]
+async fn plans_can_be_amended_by_the_unit_only() {
+    let w = world().await;
+    let (_, plan) = w
+        .post(
+            &w.analyst,
+            "/plans",
+            json!({"number": "8/KH", "date": "2026-01-02", "title": "KH",
+            "start_date": "2026-01-05", "end_date": "2026-06-30",
+            "targets": [{"kind": "agency", "agency_code": "A"}]}),
+        )
+        .await;
+    let path = format!("/api/v1/plans/{}", plan["id"]);
+    let body = json!({"number": "8/KH", "date": "2026-01-02", "title": "KH (sửa đổi)",
+        "start_date": "2026-01-05", "end_date": "2026-09-30", "team": ["Tổ 2"]});
+    let (st, _) =
+        w.s.call("PUT", &path, Some(&w.officer_a), Some(body.clone()))
+            .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = w.s.call("PUT", &path, Some(&w.analyst), Some(body)).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["title"].clone(), v["end_date"].clone()),
+        (json!("KH (sửa đổi)"), json!("2026-09-30"))
+    );
+    assert_eq!(v["targets"].as_array().unwrap().len(), 1, "targets stay");
+    let (st, v) =
+        w.s.call(
+            "PUT",
+            &path,
+            Some(&w.analyst),
+            Some(json!({"number": "8/KH", "date": "2026-01-02", "title": "x",
+            "start_date": "2026-06-01", "end_date": "2026-01-01"})),
+        )
+        .await;
+    assert_eq!(
+        (st, v["error"]["field"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!("end_date"))
+    );
+}

@@ -211,6 +211,13 @@ pub trait OpsStore: Send + Sync + 'static {
         p: &lachan_core::ops::NewPlan,
         targets: &[TargetRecord],
     ) -> StoreResult<Plan>;
+    /// Replace a plan's number, dates, title, team and description (targets stay).
+    async fn update_plan(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        p: &lachan_core::ops::NewPlan,
+    ) -> StoreResult<Plan>;
     async fn add_plan_targets(
         &self,
         ctx: &AuditCtx,

@@ -153,7 +153,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/letters", get(ops::list_letters).post(ops::create_letter))
         .route("/letters/{id}", get(ops::get_letter))
         .route("/plans", get(ops::list_plans).post(ops::create_plan))
-        .route("/plans/{id}", get(ops::get_plan))
+        .route("/plans/{id}", get(ops::get_plan).put(ops::update_plan))
         .route("/plans/{id}/targets", post(ops::add_targets))
         .route("/targets/{id}/result", put(ops::record_result))
         .route(

@@ -103,6 +103,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/plans"),
     ("post", "/plans"),
     ("get", "/plans/{id}"),
+    ("put", "/plans/{id}"),
     ("post", "/plans/{id}/targets"),
     ("put", "/targets/{id}/result"),
     ("get", "/targets/{id}/items"),

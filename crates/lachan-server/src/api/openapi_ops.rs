@@ -187,6 +187,15 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
         "/plans/{id}",
         op("A plan with the targets in scope", "200", None),
     );
+    add(
+        "put",
+        "/plans/{id}",
+        op(
+            "Replace a plan's number, dates, title, team and description (no targets in the body)",
+            "200",
+            Some("PlanCreate"),
+        ),
+    );
     let mut at = op("Add targets to a plan", "201", None);
     at["requestBody"] = json!({"required": true, "content": {"application/json": {"schema":
         {"type": "object", "required": ["targets"], "properties": {"targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}}}}});

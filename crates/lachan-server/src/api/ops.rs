@@ -533,3 +533,12 @@ pub async fn status_page(
     Ok(Json(json!({"agency_code": a.code, "agency_name": a.name,
         "monitors": items, "down": down})))
 }
+
+pub async fn update_plan(
+    State(st): S,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    ApiJson(n): ApiJson<NewPlan>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(ops::update_plan(&st, &p, id, n).await?)))
+}

@@ -704,6 +704,25 @@ pub async fn create_plan(st: &AppState, p: &Principal, mut n: NewPlan) -> Result
     Ok(st.store.create_plan(&p.ctx(), &n, &targets).await?)
 }
 
+/// Change a plan's header (targets are added and answered separately).
+pub async fn update_plan(
+    st: &AppState,
+    p: &Principal,
+    id: i64,
+    mut n: NewPlan,
+) -> Result<Plan, AppError> {
+    p.require(Action::ManagePlans)?;
+    get_plan(st, p, id).await?;
+    if !n.targets.is_empty() {
+        return Err(AppError::invalid(
+            "targets",
+            "add targets with POST /plans/{id}/targets",
+        ));
+    }
+    n.validate()?;
+    Ok(st.store.update_plan(&p.ctx(), id, &n).await?)
+}
+
 pub async fn add_targets(
     st: &AppState,
     p: &Principal,

@@ -405,6 +405,14 @@ impl crate::OpsStore for SqliteStore {
     ) -> StoreResult<crate::Plan> {
         self.insert_plan(ctx, p, targets).await
     }
+    async fn update_plan(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        p: &lachan_core::ops::NewPlan,
+    ) -> StoreResult<crate::Plan> {
+        self.change_plan(ctx, id, p).await
+    }
     async fn add_plan_targets(
         &self,
         ctx: &crate::AuditCtx,

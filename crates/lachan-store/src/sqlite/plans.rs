@@ -129,6 +129,47 @@ impl SqliteStore {
             .ok_or_else(|| StoreError::NotFound(format!("plan {id}")))
     }
 
+    pub(crate) async fn change_plan(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        p: &NewPlan,
+    ) -> StoreResult<Plan> {
+        let mut tx = self.writer.begin().await?;
+        let n = sqlx::query(
+            "UPDATE plans SET number = ?, date = ?, title = ?, start_date = ?, end_date = ?,
+             team = ?, description = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&p.number)
+        .bind(&p.date)
+        .bind(&p.title)
+        .bind(&p.start_date)
+        .bind(&p.end_date)
+        .bind(json!(p.team).to_string())
+        .bind(&p.description)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("plan number '{}'", p.number)))?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("plan {id}")));
+        }
+        let e = entry(
+            ctx,
+            "plan.update",
+            format!("plan:{id}"),
+            json!({"number": p.number, "title": p.title, "start_date": p.start_date,
+                   "end_date": p.end_date}),
+        );
+        append_audit(&mut tx, &e).await?;
+        tx.commit().await?;
+        self.plan_by_id(id, &Scope::All)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {id}")))
+    }
+
     pub(crate) async fn append_targets(
         &self,
         ctx: &AuditCtx,
