@@ -7,7 +7,8 @@ use lachan_core::ops::{FindingChange, FindingStatus, NewLetter};
 use serde_json::{Value, json};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use super::incidents::{move_error, push_scope, row_to_log};
+use super::history::{self, History};
+use super::incidents::{move_error, push_scope};
 use super::{SqliteStore, append_audit, entry, now};
 use crate::{
     AuditCtx, Finding, FindingQuery, FindingRecord, Letter, LogEntry, Page, StoreError, StoreResult,
@@ -54,25 +55,13 @@ fn row_to_finding(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Finding> {
 
 async fn log(
     conn: &mut SqliteConnection,
-    finding_id: i64,
+    id: i64,
     actor: &str,
     kind: &str,
     text: &str,
     detail: Value,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO finding_log (finding_id, at, actor, kind, text, detail)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(finding_id)
-    .bind(now())
-    .bind(actor)
-    .bind(kind)
-    .bind(text)
-    .bind(detail.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    history::write(conn, History::Finding, id, actor, kind, text, detail).await
 }
 
 impl SqliteStore {
@@ -239,29 +228,7 @@ impl SqliteStore {
         }
         qb.push(" WHERE id = ").push_bind(id);
         qb.build().execute(&mut *tx).await?;
-        let fields: Vec<&str> = changed
-            .keys()
-            .filter(|k| *k != "status")
-            .map(String::as_str)
-            .collect();
-        if !fields.is_empty() {
-            log(
-                &mut tx,
-                id,
-                &ctx.actor,
-                "change",
-                &fields.join(", "),
-                Value::Object(changed.clone()),
-            )
-            .await?;
-        }
-        let e = entry(
-            ctx,
-            "finding.update",
-            format!("finding:{id}"),
-            json!({"changes": changed, "reason": c.reason}),
-        );
-        append_audit(&mut tx, &e).await?;
+        history::changed(&mut tx, History::Finding, ctx, id, &changed, &c.reason).await?;
         tx.commit().await?;
         self.finding_by_id(id)
             .await?
@@ -269,11 +236,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn finding_log_rows(&self, id: i64) -> StoreResult<Vec<LogEntry>> {
-        let rows = sqlx::query("SELECT * FROM finding_log WHERE finding_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.reader)
-            .await?;
-        rows.iter().map(row_to_log).collect()
+        history::read(&self.reader, History::Finding, id).await
     }
 
     /// Store a letter; its findings must belong to its agency. A finding without a due

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
+use super::history::{self, History};
 use super::{SqliteStore, append_audit, entry, now};
 use crate::{
     AuditCtx, Evidence, Incident, IncidentQuery, IncidentRecord, LogEntry, Page, StoreError,
@@ -57,18 +58,6 @@ fn row_to_incident(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Incident> {
     })
 }
 
-pub(crate) fn row_to_log(r: &sqlx::sqlite::SqliteRow) -> StoreResult<LogEntry> {
-    let detail: String = r.try_get("detail")?;
-    Ok(LogEntry {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        actor: r.try_get("actor")?,
-        kind: r.try_get("kind")?,
-        text: r.try_get("text")?,
-        detail: serde_json::from_str(&detail).unwrap_or(Value::Null),
-    })
-}
-
 /// `AND <col> IN (scope)` for a scoped caller.
 pub(crate) fn push_scope(qb: &mut QueryBuilder<Sqlite>, col: &str, scope: &Option<Scope>) {
     if let Some(Scope::Agencies(ids)) = scope {
@@ -92,25 +81,13 @@ pub(crate) fn move_error(e: MoveError) -> StoreError {
 
 async fn log(
     conn: &mut SqliteConnection,
-    incident_id: i64,
+    id: i64,
     actor: &str,
     kind: &str,
     text: &str,
     detail: Value,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO incident_log (incident_id, at, actor, kind, text, detail)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(incident_id)
-    .bind(now())
-    .bind(actor)
-    .bind(kind)
-    .bind(text)
-    .bind(detail.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    history::write(conn, History::Incident, id, actor, kind, text, detail).await
 }
 
 /// Link alerts that exist and share the incident's agency (or have none).
@@ -380,29 +357,7 @@ impl SqliteStore {
         }
         qb.push(" WHERE id = ").push_bind(id);
         qb.build().execute(&mut *tx).await?;
-        let fields: Vec<&str> = changed
-            .keys()
-            .filter(|k| *k != "status")
-            .map(String::as_str)
-            .collect();
-        if !fields.is_empty() {
-            log(
-                &mut tx,
-                id,
-                &ctx.actor,
-                "change",
-                &fields.join(", "),
-                Value::Object(changed.clone()),
-            )
-            .await?;
-        }
-        let e = entry(
-            ctx,
-            "incident.update",
-            format!("incident:{id}"),
-            json!({"changes": changed, "reason": c.reason}),
-        );
-        append_audit(&mut tx, &e).await?;
+        history::changed(&mut tx, History::Incident, ctx, id, &changed, &c.reason).await?;
         tx.commit().await?;
         self.incident_by_id(id)
             .await?
@@ -410,11 +365,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn incident_log_rows(&self, id: i64) -> StoreResult<Vec<LogEntry>> {
-        let rows = sqlx::query("SELECT * FROM incident_log WHERE incident_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.reader)
-            .await?;
-        rows.iter().map(row_to_log).collect()
+        history::read(&self.reader, History::Incident, id).await
     }
 
     pub(crate) async fn note_incident(

@@ -16,6 +16,7 @@ mod alerts;
 mod audit;
 mod events;
 mod findings;
+mod history;
 mod incidents;
 mod migrate;
 mod monitors;
