@@ -21,7 +21,8 @@ use serde_json::json;
 
 use super::i18n::Lang;
 use super::incidents::{
-    LogRow, day, doc_date, error_field, label_of, log_row, on_form, opt, options_of, some,
+    LogRow, StatusForm, day, doc_date, error_field, label_of, log_row, on_form, opt, options_of,
+    some,
 };
 use super::render::{self, Ctx, Fail, done, html};
 use super::session::{OrPage, Ui};
@@ -533,16 +534,6 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, Fail> {
     detail_page(&st, ui, id, None, String::new()).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct StatusForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    reason: String,
 }
 
 pub async fn move_status(

@@ -703,13 +703,14 @@ pub async fn detail(
 }
 
 #[derive(Debug, Deserialize)]
+/// A status move with its reason (incidents and findings).
 pub struct StatusForm {
     #[serde(rename = "_csrf", default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
-    status: String,
+    pub status: String,
     #[serde(default)]
-    reason: String,
+    pub reason: String,
 }
 
 /// `POST /incidents/{id}/status`: a move of the workflow; a refused move is shown on
