@@ -4,6 +4,19 @@ use lachan_core::auth::Scope;
 use serde::Serialize;
 
 /// One normalised event to append.
+/// Totals are counted exactly up to this many matches; past it `total` is a lower bound
+/// (`total_exact: false`), so that a broad search over millions of events answers at
+/// once instead of counting them all.
+pub const EXACT_TOTAL_UP_TO: i64 = 10_000;
+
+/// A page of events, newest first, and how many match.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventPage {
+    pub items: Vec<StoredEvent>,
+    pub total: i64,
+    pub total_exact: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     /// Event time, milliseconds since the Unix epoch (UTC).

@@ -340,7 +340,8 @@ pub trait EventStore: Send + Sync + 'static {
         seq: i64,
         events: &[NewEvent],
     ) -> StoreResult<BatchOutcome>;
-    async fn search_events(&self, q: &EventQuery) -> StoreResult<Page<StoredEvent>>;
+    /// Matching events, newest first; the total is exact up to [`EXACT_TOTAL_UP_TO`].
+    async fn search_events(&self, q: &EventQuery) -> StoreResult<EventPage>;
     async fn event(&self, id: &str) -> StoreResult<Option<StoredEvent>>;
     /// The agency of a stored event: `None` when there is no such event.
     async fn event_agency(&self, id: &str) -> StoreResult<Option<Option<i64>>>;

@@ -44,6 +44,59 @@ async fn total(s: &SqliteEventStore, q: &str) -> i64 {
 }
 
 #[tokio::test]
+async fn broad_totals_stop_at_the_exact_bound_and_paging_stays_right() {
+    use lachan_store::EXACT_TOTAL_UP_TO;
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteEventStore::open(&dir.path().join("events.db"))
+        .await
+        .unwrap();
+    let n = EXACT_TOTAL_UP_TO + 500;
+    // Two days: the newer holds 600 events, the older the rest.
+    let batch: Vec<NewEvent> = (0..n)
+        .map(|i| {
+            let day = if i < 600 { 1 } else { 0 };
+            let word = if i % 1000 == 7 { "rare" } else { "common" };
+            ev(
+                T0 + day * DAY + i,
+                Some(1),
+                "pc-01",
+                &format!("{word} login n{i}"),
+            )
+        })
+        .collect();
+    for chunk in batch.chunks(5_000) {
+        s.append_events(chunk).await.unwrap();
+    }
+    let p = s.search_events(&query("login")).await.unwrap();
+    assert!(
+        !p.total_exact,
+        "a broad search is not counted past the bound"
+    );
+    assert!(p.total >= EXACT_TOTAL_UP_TO && p.total <= n, "{}", p.total);
+    assert_eq!(p.items.len(), 10);
+    let p = s.search_events(&query("rare")).await.unwrap();
+    assert!(p.total_exact);
+    assert_eq!(p.total, 11);
+    // A page deep in the older day is still the right one.
+    let mut q = query("login");
+    q.limit = 5;
+    q.offset = 9_000;
+    let p = s.search_events(&q).await.unwrap();
+    let want: Vec<String> = (0..5)
+        .map(|k| format!("n{}", n - 1 - (9_000 - 600) - k))
+        .collect();
+    let got: Vec<String> = p
+        .items
+        .iter()
+        .map(|e| {
+            let line = e.doc["process.command_line"].as_str().unwrap();
+            line.rsplit(' ').next().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[tokio::test]
 async fn append_search_page_and_retention() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");

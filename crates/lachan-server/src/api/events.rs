@@ -31,7 +31,7 @@ pub async fn search(
     Query(f): Query<EventFilter>,
 ) -> Result<Json<Value>, AppError> {
     let page = events::search_events(&st, &p, &f).await?;
-    Ok(Json(json!({"items": page.items, "total": page.total})))
+    Ok(Json(json!(page)))
 }
 
 pub async fn get_event(
@@ -48,7 +48,7 @@ pub async fn list_alerts(
     Query(f): Query<AlertFilter>,
 ) -> Result<Json<Value>, AppError> {
     let page = events::list_alerts(&st, &p, &f).await?;
-    Ok(Json(json!({"items": page.items, "total": page.total})))
+    Ok(Json(json!(page)))
 }
 
 pub async fn get_alert(

@@ -85,6 +85,8 @@ struct EventsPage {
     f: Filter,
     rows: Vec<Row>,
     total: i64,
+    /// False when matches run past the exact-count bound (`total` is then a lower bound).
+    total_exact: bool,
     page: i64,
     pages: i64,
     prev: Option<String>,
@@ -144,6 +146,7 @@ pub async fn list(
     render::page(&EventsPage {
         rows,
         total: items.total,
+        total_exact: items.total_exact,
         page,
         pages,
         prev: (page > 1).then(|| f.href(page - 1)),

@@ -103,7 +103,7 @@ pub async fn search_events(
     st: &AppState,
     p: &Principal,
     f: &EventFilter,
-) -> Result<Page<StoredEvent>, AppError> {
+) -> Result<lachan_store::EventPage, AppError> {
     p.require(Action::ReadEvents)?;
     let (words, filters) =
         EventQuery::parse_q(f.q.as_deref().unwrap_or("")).map_err(|m| AppError::invalid("q", m))?;

@@ -22,8 +22,8 @@ use sqlx::{Connection, QueryBuilder, Row, Sqlite};
 use tokio::sync::Mutex;
 
 use crate::agents::BatchOutcome;
-use crate::events::{EventQuery, NewEvent, StoredEvent};
-use crate::{Page, StoreError, StoreResult};
+use crate::events::{EXACT_TOTAL_UP_TO, EventPage, EventQuery, NewEvent, StoredEvent};
+use crate::{StoreError, StoreResult};
 
 /// File name of the event database inside the data directory.
 pub const EVENTS_DB_FILE: &str = "events.db";
@@ -237,8 +237,10 @@ impl SqliteEventStore {
         Ok(BatchOutcome::Stored(ids))
     }
 
-    /// Events matching `q`, newest first, with the total count.
-    pub async fn search(&self, q: &EventQuery) -> StoreResult<Page<StoredEvent>> {
+    /// Events matching `q`, newest first, with the total count (exact up to
+    /// [`EXACT_TOTAL_UP_TO`]; each day's count stops once the page and that bound are
+    /// covered, so a saturated count is a lower bound).
+    pub async fn search(&self, q: &EventQuery) -> StoreResult<EventPage> {
         let from_day = q.from_ms.map(day_of).unwrap_or(i64::MIN);
         let to_day = q.to_ms.map(|t| day_of(t - 1)).unwrap_or(i64::MAX);
         let days: Vec<i64> = self
@@ -250,9 +252,10 @@ impl SqliteEventStore {
         if let lachan_core::auth::Scope::Agencies(ids) = &q.scope
             && ids.is_empty()
         {
-            return Ok(Page {
+            return Ok(EventPage {
                 items: vec![],
                 total: 0,
+                total_exact: true,
             });
         }
         let mut conn = self.reader.acquire().await?;
@@ -279,12 +282,23 @@ impl SqliteEventStore {
         }
         let fts = fts_expr(&terms);
         let mut total = 0i64;
+        let mut exact = true;
         let mut items = Vec::new();
         let mut skip = q.offset.max(0);
         for day in days {
-            let mut cq: QueryBuilder<Sqlite> =
-                QueryBuilder::new(format!("SELECT count(*) FROM ev_{day} e WHERE 1=1"));
+            let want = q.limit - items.len() as i64;
+            // Rows of this day worth counting: enough for the page still to fill (so
+            // the skip below stays right) and for the exact-total bound.
+            let bound = (EXACT_TOTAL_UP_TO - total).max(skip + want.max(0));
+            if bound <= 0 {
+                exact = false;
+                break;
+            }
+            let mut cq: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+                "SELECT count(*) FROM (SELECT 1 FROM ev_{day} e WHERE 1=1"
+            ));
             push_where(&mut cq, day, q, fts.as_deref());
+            cq.push(" LIMIT ").push_bind(bound).push(")");
             let (n,): (i64,) = match cq.build_query_as().fetch_one(&mut *conn).await {
                 Ok(r) => r,
                 // A partition dropped by retention while we searched.
@@ -292,7 +306,9 @@ impl SqliteEventStore {
                 Err(e) => return Err(e.into()),
             };
             total += n;
-            let want = q.limit - items.len() as i64;
+            if n == bound {
+                exact = false;
+            }
             if want <= 0 || n == 0 {
                 continue;
             }
@@ -313,7 +329,11 @@ impl SqliteEventStore {
                 items.push(row_to_event(day, &r)?);
             }
         }
-        Ok(Page { items, total })
+        Ok(EventPage {
+            items,
+            total,
+            total_exact: exact,
+        })
     }
 
     pub async fn event(&self, id: &str) -> StoreResult<Option<StoredEvent>> {

@@ -241,10 +241,7 @@ impl crate::EventStore for SqliteEventStore {
     ) -> StoreResult<crate::BatchOutcome> {
         self.append_seq(agent_id, seq, events).await
     }
-    async fn search_events(
-        &self,
-        q: &crate::EventQuery,
-    ) -> StoreResult<crate::Page<crate::StoredEvent>> {
+    async fn search_events(&self, q: &crate::EventQuery) -> StoreResult<crate::EventPage> {
         self.search(q).await
     }
     async fn event(&self, id: &str) -> StoreResult<Option<crate::StoredEvent>> {
