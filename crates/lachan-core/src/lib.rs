@@ -15,6 +15,7 @@
 //! assert_eq!(err.field, "approval_decision_no");
 //! ```
 
+pub mod agent_settings;
 pub mod audit;
 pub mod auth;
 pub mod datefmt;

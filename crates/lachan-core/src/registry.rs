@@ -97,7 +97,7 @@ pub fn validate_code(field: &str, code: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-pub(crate) fn validate_text(
+pub fn validate_text(
     field: &str,
     value: &str,
     max: usize,

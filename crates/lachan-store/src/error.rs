@@ -23,6 +23,9 @@ pub enum StoreError {
     Migration { version: i64, message: String },
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    /// A stored row that the code itself wrote no longer reads back.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
 }
 
 impl StoreError {

@@ -277,6 +277,7 @@ pub trait AgentStore: Send + Sync + 'static {
         &self,
         ctx: &AuditCtx,
         agency_id: i64,
+        group_id: Option<i64>,
         token_hash: &str,
         expires_at: &str,
     ) -> StoreResult<EnrollToken>;
@@ -294,6 +295,31 @@ pub trait AgentStore: Send + Sync + 'static {
     async fn list_agents(&self, scope: &Scope) -> StoreResult<Vec<Agent>>;
     /// Refuse the agent's credential from now on (audited).
     async fn revoke_agent(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+    // ---- agent groups (central settings) ----
+    /// Groups of the agencies in scope, and the province-wide groups.
+    async fn list_agent_groups(&self, scope: &Scope) -> StoreResult<Vec<AgentGroup>>;
+    async fn agent_group(&self, id: i64) -> StoreResult<Option<AgentGroup>>;
+    async fn create_agent_group(
+        &self,
+        ctx: &AuditCtx,
+        g: &NewAgentGroup,
+    ) -> StoreResult<AgentGroup>;
+    /// Replace name, description and settings; the revision grows (audited).
+    async fn update_agent_group(
+        &self,
+        ctx: &AuditCtx,
+        id: i64,
+        g: &NewAgentGroup,
+    ) -> StoreResult<AgentGroup>;
+    /// Remove a group; its agents keep running without central settings (audited).
+    async fn delete_agent_group(&self, ctx: &AuditCtx, id: i64) -> StoreResult<()>;
+    /// Move an agent into a group that fits its agency, or out of any (audited).
+    async fn set_agent_group(
+        &self,
+        ctx: &AuditCtx,
+        agent_id: i64,
+        group_id: Option<i64>,
+    ) -> StoreResult<Agent>;
 }
 
 /// Detection tuning: rule overrides and suppressions (each change audited).

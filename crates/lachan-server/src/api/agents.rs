@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::ApiJson;
 use crate::auth::{AgentPrincipal, ApiPrincipal};
+use crate::service::agent_groups::{self, GroupRequest};
 use crate::service::agents::{self, EnrollRequest};
 use crate::{AppError, AppState};
 
@@ -21,6 +22,9 @@ pub struct TokenRequest {
     pub agency_code: String,
     #[serde(default = "default_hours")]
     pub expires_in_hours: i64,
+    /// Agents admitted by the token join this group.
+    #[serde(default)]
+    pub group_id: Option<i64>,
 }
 
 fn default_hours() -> i64 {
@@ -32,7 +36,8 @@ pub async fn create_enroll_token(
     ApiPrincipal(p): ApiPrincipal,
     ApiJson(r): ApiJson<TokenRequest>,
 ) -> Result<impl IntoResponse, AppError> {
-    let t = agents::create_enroll_token(&st, &p, &r.agency_code, r.expires_in_hours).await?;
+    let t = agents::create_enroll_token(&st, &p, &r.agency_code, r.group_id, r.expires_in_hours)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(t))))
 }
 
@@ -80,7 +85,81 @@ pub async fn heartbeat(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, AppError> {
     agents::heartbeat(&st, &a.agent, body).await?;
-    Ok(Json(json!({"agent_id": a.agent.id, "config": {}})))
+    let doc = agent_groups::settings_of(&st, &a.agent).await?;
+    Ok(Json(
+        json!({"agent_id": a.agent.id, "settings_version": doc.version}),
+    ))
+}
+
+/// `GET /agent/settings`: the central settings this agent should run.
+pub async fn settings(
+    State(st): State<Arc<AppState>>,
+    a: AgentPrincipal,
+) -> Result<Json<Value>, AppError> {
+    let doc = agent_groups::settings_of(&st, &a.agent).await?;
+    Ok(Json(json!(doc)))
+}
+
+pub async fn list_groups(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Value>, AppError> {
+    let items = agent_groups::list(&st, &p).await?;
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
+pub async fn get_group(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(agent_groups::get(&st, &p, id).await?)))
+}
+
+pub async fn create_group(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiJson(r): ApiJson<GroupRequest>,
+) -> Result<impl IntoResponse, AppError> {
+    let g = agent_groups::create(&st, &p, &r).await?;
+    Ok((StatusCode::CREATED, Json(json!(g))))
+}
+
+pub async fn update_group(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<GroupRequest>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(agent_groups::update(&st, &p, id, &r).await?)))
+}
+
+pub async fn delete_group(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    agent_groups::delete(&st, &p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// The group to join; `null` leaves any group.
+    pub group_id: Option<i64>,
+}
+
+/// `PUT /agents/{id}/group`.
+pub async fn assign_group(
+    State(st): State<Arc<AppState>>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<AssignRequest>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(json!(
+        agent_groups::assign(&st, &p, id, r.group_id).await?
+    )))
 }
 
 /// `POST /agent/scan`: the agent's compliance result (a `lachan scan` JSON document).

@@ -7,6 +7,7 @@ mod agents;
 mod body;
 mod events;
 mod openapi;
+mod openapi_agents;
 mod openapi_ops;
 mod ops;
 mod registry;
@@ -100,6 +101,18 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/enroll-tokens", post(agents::create_enroll_token))
         .route("/agents", get(agents::list))
         .route("/agents/{id}/revoke", post(agents::revoke))
+        .route("/agents/{id}/group", put(agents::assign_group))
+        .route(
+            "/agent-groups",
+            get(agents::list_groups).post(agents::create_group),
+        )
+        .route(
+            "/agent-groups/{id}",
+            get(agents::get_group)
+                .put(agents::update_group)
+                .delete(agents::delete_group),
+        )
+        .route("/agent/settings", get(agents::settings))
         .route("/agent/enroll", post(agents::enroll))
         .route(
             "/agent/events",

@@ -75,6 +75,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/enroll-tokens"),
     ("get", "/agents"),
     ("post", "/agents/{id}/revoke"),
+    ("put", "/agents/{id}/group"),
+    ("get", "/agent-groups"),
+    ("post", "/agent-groups"),
+    ("get", "/agent-groups/{id}"),
+    ("put", "/agent-groups/{id}"),
+    ("delete", "/agent-groups/{id}"),
+    ("get", "/agent/settings"),
     ("post", "/agent/enroll"),
     ("post", "/agent/events"),
     ("post", "/agent/heartbeat"),
@@ -474,8 +481,9 @@ pub fn build() -> Value {
     );
 
     crate::api::openapi_ops::add_paths(&mut add);
+    crate::api::openapi_agents::add_paths(&mut add);
 
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "Lá Chắn API", "version": env!("CARGO_PKG_VERSION"),
             "description": "Times are RFC 3339 UTC; dates are yyyy-mm-dd. Errors are {\"error\":{\"code\",\"message\",\"field\"?}}."},
@@ -515,7 +523,7 @@ pub fn build() -> Value {
                     "status": {"enum": lachan_store::ALERT_STATUSES}, "assignee": {"type": "string"},
                     "reason": {"type": "string", "maxLength": 1000}}},
                 "EnrollTokenCreate": {"type": "object", "required": ["agency_code"], "properties": {
-                    "agency_code": {"type": "string"},
+                    "agency_code": {"type": "string"}, "group_id": {"type": "integer"},
                     "expires_in_hours": {"type": "integer", "minimum": 1, "maximum": 2160, "default": 168}}},
                 "AgentEnroll": {"type": "object", "required": ["token", "hostname"], "properties": {
                     "token": {"type": "string"}, "hostname": {"type": "string"}, "os": {"type": "string"},
@@ -542,7 +550,14 @@ pub fn build() -> Value {
                     "name": {"type": "string"}, "role": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}}}
             }
         }
-    })
+    });
+    // Schemas kept in the modules of their paths (one literal above would pass the
+    // macro's recursion limit).
+    let schemas = &mut doc["components"]["schemas"];
+    for (name, schema) in crate::api::openapi_agents::schemas() {
+        schemas[name] = schema;
+    }
+    doc
 }
 
 pub async fn document() -> Json<Value> {

@@ -28,6 +28,9 @@ pub struct Row {
     pub status: &'static str,
     pub status_label: &'static str,
     pub rss_mb: String,
+    /// 0: in no group.
+    pub group_id: i64,
+    pub group: String,
 }
 
 #[derive(Template)]
@@ -37,6 +40,8 @@ struct AgentsPage {
     rows: Vec<Row>,
     can_manage: bool,
     agencies: Vec<(String, String)>,
+    /// (id, name, agency code or empty for province-wide) of the visible groups.
+    groups: Vec<(i64, String, String)>,
     issued: Option<(String, String, String)>,
 }
 
@@ -56,6 +61,8 @@ async fn render_page(
                     .as_f64()
                     .map(|b| format!("{:.1}", b / 1_048_576.0))
                     .unwrap_or_default(),
+                group_id: a.group_id.unwrap_or(0),
+                group: a.group_name.unwrap_or_default(),
                 hostname: a.hostname,
                 agency: a.agency_code,
                 os: a.os,
@@ -81,10 +88,17 @@ async fn render_page(
     } else {
         Vec::new()
     };
+    let groups = crate::service::agent_groups::list(st, &ui.p)
+        .await
+        .or_page(&ui)?
+        .into_iter()
+        .map(|g| (g.id, g.name, g.agency_code.unwrap_or_default()))
+        .collect();
     render::page(&AgentsPage {
         rows,
         can_manage,
         agencies,
+        groups,
         issued,
         c: ui.c,
     })
@@ -102,6 +116,8 @@ pub struct TokenForm {
     agency_code: String,
     #[serde(default)]
     days: String,
+    #[serde(default)]
+    group_id: String,
 }
 
 /// Issue an enrollment token and show it once on the page (not via a redirect, so the
@@ -118,7 +134,14 @@ pub async fn create_token(
             .parse()
             .map_err(|_| ui.fail(AppError::invalid("days", "must be a whole number of days")))?,
     };
-    let t = svc::create_enroll_token(&st, &ui.p, &f.agency_code, days.saturating_mul(24))
+    let group = match f.group_id.trim() {
+        "" => None,
+        g => Some(
+            g.parse::<i64>()
+                .map_err(|_| ui.fail(AppError::invalid("group_id", "not a group")))?,
+        ),
+    };
+    let t = svc::create_enroll_token(&st, &ui.p, &f.agency_code, group, days.saturating_mul(24))
         .await
         .or_page(&ui)?;
     let until = datefmt::datetime_vn(&t.info.expires_at);

@@ -8,6 +8,7 @@
 
 mod account;
 mod agencies;
+mod agent_groups;
 mod agents;
 mod alerts;
 mod assets;
@@ -101,6 +102,16 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/agents", get(agents::list))
         .route("/agents/tokens", post(agents::create_token))
         .route("/agents/{id}/revoke", post(agents::revoke))
+        .route("/agents/{id}/group", post(agent_groups::assign))
+        .route(
+            "/agents/groups",
+            get(agent_groups::list).post(agent_groups::create),
+        )
+        .route(
+            "/agents/groups/{id}",
+            get(agent_groups::edit).post(agent_groups::update),
+        )
+        .route("/agents/groups/{id}/delete", post(agent_groups::delete))
         .route("/tuning", get(tuning::page))
         .route("/tuning/override", post(tuning::save_override))
         .route("/tuning/override/delete", post(tuning::remove_override))

@@ -30,6 +30,7 @@ pub async fn create_enroll_token(
     st: &AppState,
     p: &Principal,
     agency_code: &str,
+    group_id: Option<i64>,
     valid_hours: i64,
 ) -> Result<IssuedToken, AppError> {
     p.require(Action::ManageAgents)?;
@@ -50,6 +51,7 @@ pub async fn create_enroll_token(
         .create_enroll_token(
             &p.ctx(),
             agency.id,
+            group_id,
             &auth::token_hash(&token),
             &lachan_ingest::normalize::rfc3339_ms(expires),
         )

@@ -2,6 +2,7 @@
 //! caller's role and agency scope before touching the store; handlers
 //! never call the store for a protected operation directly.
 
+pub mod agent_groups;
 pub mod agents;
 pub mod events;
 pub mod monitors;

@@ -9,8 +9,10 @@ use crate::agents::{Agent, EnrollToken, NewAgent};
 use crate::{AuditCtx, StoreError, StoreResult};
 
 const SELECT: &str = "SELECT ag.id, ag.uid, ag.agency_id, a.code AS agency_code, ag.hostname,
-    ag.os, ag.ips, ag.version, ag.enrolled_at, ag.last_seen, ag.heartbeat, ag.revoked
-    FROM agents ag JOIN agencies a ON a.id = ag.agency_id";
+    ag.os, ag.ips, ag.version, ag.enrolled_at, ag.last_seen, ag.heartbeat, ag.revoked,
+    ag.group_id, g.name AS group_name
+    FROM agents ag JOIN agencies a ON a.id = ag.agency_id
+    LEFT JOIN agent_groups g ON g.id = ag.group_id";
 
 fn row_to_agent(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Agent> {
     let ips: String = r.try_get("ips")?;
@@ -28,6 +30,8 @@ fn row_to_agent(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Agent> {
         last_seen: r.try_get("last_seen")?,
         heartbeat: serde_json::from_str(&hb).unwrap_or_default(),
         revoked: r.try_get::<i64, _>("revoked")? != 0,
+        group_id: r.try_get("group_id")?,
+        group_name: r.try_get("group_name")?,
     })
 }
 
@@ -36,17 +40,22 @@ impl SqliteStore {
         &self,
         ctx: &AuditCtx,
         agency_id: i64,
+        group_id: Option<i64>,
         token_hash: &str,
         expires_at: &str,
     ) -> StoreResult<EnrollToken> {
         let mut tx = self.writer.begin().await?;
         let at = now();
+        if let Some(g) = group_id {
+            super::agent_groups::check_group_fits(&mut tx, g, agency_id).await?;
+        }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO enroll_tokens (token_hash, agency_id, created_by, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO enroll_tokens (token_hash, agency_id, group_id, created_by, created_at,
+             expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(token_hash)
         .bind(agency_id)
+        .bind(group_id)
         .bind(&ctx.actor)
         .bind(&at)
         .bind(expires_at)
@@ -61,7 +70,7 @@ impl SqliteStore {
             ctx,
             "agent.enroll_token",
             format!("agency:{code}"),
-            json!({"token_id": id, "expires_at": expires_at}),
+            json!({"token_id": id, "expires_at": expires_at, "group_id": group_id}),
         );
         append_audit(&mut tx, &e).await?;
         tx.commit().await?;
@@ -72,6 +81,7 @@ impl SqliteStore {
             created_at: at,
             expires_at: expires_at.to_string(),
             uses: 0,
+            group_id,
         })
     }
 
@@ -83,13 +93,14 @@ impl SqliteStore {
     ) -> StoreResult<Agent> {
         let mut tx = self.writer.begin().await?;
         let at = now();
-        let tok: Option<(i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT id, agency_id, expires_at, revoked FROM enroll_tokens WHERE token_hash = ?",
+        let tok: Option<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, agency_id, expires_at, revoked, group_id FROM enroll_tokens
+             WHERE token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((tok_id, agency_id, expires_at, revoked)) = tok else {
+        let Some((tok_id, agency_id, expires_at, revoked, group_id)) = tok else {
             return Err(StoreError::NotFound("enrollment token".into()));
         };
         if revoked != 0 || expires_at <= at {
@@ -99,7 +110,8 @@ impl SqliteStore {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agents (uid, agency_id, hostname, os, ips, version, credential_hash,
-             enroll_token_id, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             enroll_token_id, enrolled_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING id",
         )
         .bind(&a.uid)
         .bind(agency_id)
@@ -110,6 +122,7 @@ impl SqliteStore {
         .bind(&a.credential_hash)
         .bind(tok_id)
         .bind(&at)
+        .bind(group_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, "agent"))?;
@@ -123,7 +136,7 @@ impl SqliteStore {
             "agent.enroll",
             format!("agent:{id}"),
             json!({"hostname": a.hostname, "os": a.os, "ips": a.ips, "version": a.version,
-                   "token_id": tok_id}),
+                   "token_id": tok_id, "group_id": group_id}),
         );
         append_audit(&mut tx, &e).await?;
         tx.commit().await?;

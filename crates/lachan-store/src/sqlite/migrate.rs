@@ -59,6 +59,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "monitors",
         sql: include_str!("../../migrations/sqlite/0009_monitors.sql"),
     },
+    Migration {
+        version: 10,
+        name: "agent_groups",
+        sql: include_str!("../../migrations/sqlite/0010_agent_groups.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

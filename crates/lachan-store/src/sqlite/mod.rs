@@ -11,6 +11,7 @@ macro_rules! sql {
 }
 
 mod accounts;
+mod agent_groups;
 mod agents;
 mod alerts;
 mod audit;
@@ -164,10 +165,11 @@ impl crate::AgentStore for SqliteStore {
         &self,
         ctx: &crate::AuditCtx,
         agency_id: i64,
+        group_id: Option<i64>,
         token_hash: &str,
         expires_at: &str,
     ) -> StoreResult<crate::EnrollToken> {
-        self.new_enroll_token(ctx, agency_id, token_hash, expires_at)
+        self.new_enroll_token(ctx, agency_id, group_id, token_hash, expires_at)
             .await
     }
     async fn enroll_agent(
@@ -195,6 +197,41 @@ impl crate::AgentStore for SqliteStore {
     }
     async fn revoke_agent(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
         self.revoke(ctx, id).await
+    }
+    async fn list_agent_groups(
+        &self,
+        scope: &lachan_core::auth::Scope,
+    ) -> StoreResult<Vec<crate::AgentGroup>> {
+        self.agent_groups(scope).await
+    }
+    async fn agent_group(&self, id: i64) -> StoreResult<Option<crate::AgentGroup>> {
+        self.agent_group_by_id(id).await
+    }
+    async fn create_agent_group(
+        &self,
+        ctx: &crate::AuditCtx,
+        g: &crate::NewAgentGroup,
+    ) -> StoreResult<crate::AgentGroup> {
+        self.insert_agent_group(ctx, g).await
+    }
+    async fn update_agent_group(
+        &self,
+        ctx: &crate::AuditCtx,
+        id: i64,
+        g: &crate::NewAgentGroup,
+    ) -> StoreResult<crate::AgentGroup> {
+        self.replace_agent_group(ctx, id, g).await
+    }
+    async fn delete_agent_group(&self, ctx: &crate::AuditCtx, id: i64) -> StoreResult<()> {
+        self.remove_agent_group(ctx, id).await
+    }
+    async fn set_agent_group(
+        &self,
+        ctx: &crate::AuditCtx,
+        agent_id: i64,
+        group_id: Option<i64>,
+    ) -> StoreResult<crate::Agent> {
+        self.move_agent(ctx, agent_id, group_id).await
     }
 }
 

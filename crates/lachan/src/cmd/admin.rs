@@ -94,6 +94,10 @@ pub enum AdminCommand {
         /// Validity: a number with h (hours) or d (days), e.g. 12h, 7d
         #[arg(long, default_value = "7d")]
         expires: String,
+        /// Agent group (name) the enrolled agents join: the agency's own group of that
+        /// name, else a province-wide one
+        #[arg(long)]
+        group: Option<String>,
     },
 }
 
@@ -151,6 +155,7 @@ async fn run_async(c: AdminCommand) -> anyhow::Result<ExitCode> {
             data,
             agency,
             expires,
+            group,
         } => {
             let hours = parse_validity(&expires)?;
             let store = open(&data).await?;
@@ -158,12 +163,33 @@ async fn run_async(c: AdminCommand) -> anyhow::Result<ExitCode> {
                 .agency(agency.trim())
                 .await?
                 .with_context(|| format!("no agency with code '{agency}'"))?;
+            let group_id = match group.as_deref().map(str::trim) {
+                None => None,
+                Some(name) => {
+                    let groups = store
+                        .list_agent_groups(&lachan_core::auth::Scope::All)
+                        .await?;
+                    let own = groups
+                        .iter()
+                        .find(|g| g.name == name && g.agency_id == Some(a.id));
+                    let wide = groups
+                        .iter()
+                        .find(|g| g.name == name && g.agency_id.is_none());
+                    Some(own.or(wide).map(|g| g.id).with_context(|| {
+                        format!(
+                            "no agent group '{name}' of agency {} or the province",
+                            a.code
+                        )
+                    })?)
+                }
+            };
             let token = lachan_server::auth::random_token("lce_");
             let until = lachan_core::datefmt::now_utc() + time::Duration::hours(hours);
             let t = store
                 .create_enroll_token(
                     &actor(),
                     a.id,
+                    group_id,
                     &lachan_server::auth::token_hash(&token),
                     &lachan_core::datefmt::to_rfc3339(until),
                 )
