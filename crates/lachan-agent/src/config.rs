@@ -1,8 +1,10 @@
 //! Agent settings: the command line plus an optional local YAML file that adds to them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use lachan_core::agent_settings::{AgentSettings, ComplianceSettings, MalwareSettings};
 use serde::Deserialize;
 
 use crate::AgentError;
@@ -33,24 +35,36 @@ pub struct AgentConfig {
     pub heartbeat_every: Duration,
     /// Expected SHA-256 of the server certificate (hex); pinned at enrollment otherwise.
     pub server_cert_sha256: Option<String>,
-    /// Compliance checks run on a schedule, their result sent to the server.
-    pub compliance: Option<ComplianceJob>,
+    /// Compliance checks on a schedule (command line or local file; a group's
+    /// settings fill this in when neither sets it).
+    pub compliance: Option<ComplianceSettings>,
+    /// Malware scanning (local file, or the group's settings).
+    pub malware: Option<MalwareSettings>,
+    /// How compliance checks and malware scans are run (supplied by the binary, so this
+    /// crate stays free of the assessment engine).
+    pub assessors: Assessors,
 }
 
-/// Produces the JSON result of one compliance run (a `lachan scan` result); supplied by
-/// the binary so that this crate stays free of the assessment engine.
-pub type ComplianceRunner = std::sync::Arc<dyn Fn() -> Result<String, String> + Send + Sync>;
+/// Runs the compliance checks of `settings`: the JSON of a `lachan scan` result.
+pub type ComplianceRunner =
+    Arc<dyn Fn(&ComplianceSettings) -> Result<String, String> + Send + Sync>;
+/// Scans `paths` with the rules of `settings`: the JSON of a `lachan scan` result with
+/// its `malware` part.
+pub type MalwareRunner =
+    Arc<dyn Fn(&MalwareSettings, &[PathBuf]) -> Result<String, String> + Send + Sync>;
 
-#[derive(Clone)]
-pub struct ComplianceJob {
-    pub every: Duration,
-    pub run: ComplianceRunner,
+/// The assessment steps this build can run.
+#[derive(Clone, Default)]
+pub struct Assessors {
+    pub compliance: Option<ComplianceRunner>,
+    pub malware: Option<MalwareRunner>,
 }
 
-impl std::fmt::Debug for ComplianceJob {
+impl std::fmt::Debug for Assessors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ComplianceJob")
-            .field("every", &self.every)
+        f.debug_struct("Assessors")
+            .field("compliance", &self.compliance.is_some())
+            .field("malware", &self.malware.is_some())
             .finish()
     }
 }
@@ -72,7 +86,38 @@ impl AgentConfig {
             heartbeat_every: Duration::from_secs(30),
             server_cert_sha256: None,
             compliance: None,
+            malware: None,
+            assessors: Assessors::default(),
         }
+    }
+
+    /// These settings with a group's central settings added: the group's files, paths
+    /// and switches join the local ones; the group's schedules apply where the local
+    /// settings set none.
+    pub fn with_central(&self, central: &AgentSettings) -> AgentConfig {
+        let mut out = self.clone();
+        for f in &central.files {
+            if !out.files.contains(f) {
+                out.files.push(f.clone());
+            }
+        }
+        for p in central.fim.iter().map(PathBuf::from) {
+            if !out.fim.contains(&p) {
+                out.fim.push(p);
+            }
+        }
+        out.journald |= central.journald;
+        out.usb |= central.usb;
+        if let Some(h) = central.heartbeat_secs {
+            out.heartbeat_every = Duration::from_secs(h);
+        }
+        if out.compliance.is_none() {
+            out.compliance = central.compliance.clone();
+        }
+        if out.malware.is_none() {
+            out.malware = central.malware.clone();
+        }
+        out
     }
 
     /// Add the settings of a local YAML file:
@@ -93,6 +138,8 @@ impl AgentConfig {
             batch_events: Option<usize>,
             batch_wait_ms: Option<u64>,
             heartbeat_secs: Option<u64>,
+            compliance: Option<ComplianceSettings>,
+            malware: Option<MalwareSettings>,
         }
         let text = std::fs::read_to_string(path).map_err(|e| crate::io_err(path, e))?;
         let f: File = serde_saphyr::from_str(&text).map_err(|e| AgentError::Config {
@@ -132,6 +179,24 @@ impl AgentConfig {
         if let Some(s) = f.heartbeat_secs {
             self.heartbeat_every = Duration::from_secs(s.max(1));
         }
+        // The same rules as a group's settings, so a local file cannot schedule what the
+        // server would refuse (the watched paths may come from the group, so they are not
+        // required here).
+        let check = AgentSettings {
+            compliance: f.compliance.clone(),
+            malware: f.malware.clone(),
+            fim: vec!["/".into()],
+            ..Default::default()
+        };
+        check
+            .validate()
+            .map_err(|e| bad(&format!("{}: {}", e.field, e.message)))?;
+        if f.compliance.is_some() {
+            self.compliance = f.compliance;
+        }
+        if f.malware.is_some() {
+            self.malware = f.malware;
+        }
         Ok(())
     }
 }
@@ -160,5 +225,36 @@ mod tests {
         std::fs::write(&p, "files: [a]\nbogus: 1\n").unwrap();
         let e = c.merge_file(&p).unwrap_err().to_string();
         assert!(e.contains("agent.yml"), "{e}");
+        std::fs::write(&p, "malware: {rules: yara, on_fim: true}\n").unwrap();
+        let e = c.merge_file(&p).unwrap_err().to_string();
+        assert!(e.contains("malware.rules"), "{e}");
+    }
+
+    #[test]
+    fn group_settings_join_the_local_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = AgentConfig::new("https://soc:8443", dir.path());
+        c.files.push("/var/log/app.log".into());
+        let central: AgentSettings = serde_json::from_str(
+            r#"{"files":["/var/log/auth.log","/var/log/app.log"],"fim":["/etc"],"usb":true,
+                "heartbeat_secs":60,"compliance":{"every_minutes":720}}"#,
+        )
+        .unwrap();
+        let e = c.with_central(&central);
+        assert_eq!(e.files, ["/var/log/app.log", "/var/log/auth.log"]);
+        assert_eq!(e.fim, [PathBuf::from("/etc")]);
+        assert!(e.usb && !e.journald);
+        assert_eq!(e.heartbeat_every, Duration::from_secs(60));
+        assert_eq!(e.compliance.as_ref().map(|c| c.every_minutes), Some(720));
+        // A schedule given locally stands.
+        c.compliance = Some(ComplianceSettings {
+            every_minutes: 15,
+            policies: Vec::new(),
+            security_level: None,
+        });
+        assert_eq!(
+            c.with_central(&central).compliance.unwrap().every_minutes,
+            15
+        );
     }
 }

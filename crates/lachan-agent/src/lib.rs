@@ -11,10 +11,17 @@
 //!
 //! Platform-specific collection sits behind [`collect::Collector`], so a Windows event-log
 //! collector can join the Linux ones.
+//!
+//! What runs comes from the command line, a local file, and the central settings of the
+//! agent's group (fetched at start, kept on disk, fetched again when a heartbeat answer
+//! names a new version); compliance checks and malware scans run through
+//! [`config::Assessors`] supplied by the binary.
 
+mod central;
 pub mod collect;
 pub mod config;
 pub mod identity;
+mod malware;
 pub mod run;
 pub mod sender;
 pub mod spool;

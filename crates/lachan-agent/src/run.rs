@@ -7,11 +7,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
+use lachan_core::agent_settings::ComplianceSettings;
+
 use crate::collect::{self, Collector, Cursors, Record};
 use crate::identity::Identity;
 use crate::sender::{Client, Delivery};
 use crate::spool::Spool;
-use crate::{AgentConfig, AgentError, io_err};
+use crate::{AgentConfig, AgentError, central, io_err, malware};
 
 /// Facts sent at enrollment.
 fn host_facts(server: &str) -> Value {
@@ -100,7 +102,10 @@ fn self_usage() -> (u64, f64) {
     (rss, cpu)
 }
 
-/// Run until `shutdown` resolves (or the server refuses this agent).
+/// Run until `shutdown` resolves (or the server refuses this agent). The agent runs its
+/// own settings plus its group's central settings; when a heartbeat answer names a new
+/// settings version, the collectors and schedules restart with the new settings (the
+/// spool, the positions and delivery carry on).
 pub async fn run(
     cfg: AgentConfig,
     id: Identity,
@@ -108,17 +113,88 @@ pub async fn run(
 ) -> Result<(), AgentError> {
     let spool = Arc::new(Spool::open(&cfg.data, cfg.spool_max_bytes)?);
     let mut cursors = Cursors::load(&cfg.data);
-    let (tx, mut rx) = mpsc::channel::<Record>(10_000);
+    let client = Arc::new(Client::new(&cfg.server, id.server_cert_sha256.clone())?);
+    let id = Arc::new(id);
+    let wake = Arc::new(Notify::new());
+    let (refused_tx, mut refused_rx) = mpsc::channel::<String>(1);
+    let sender = tokio::spawn(deliver(
+        spool.clone(),
+        client.clone(),
+        id.clone(),
+        wake.clone(),
+        refused_tx,
+    ));
+    // The last settings fetched are kept, so an agent started while the server is away
+    // still runs its group's settings.
+    let mut central = central::load(&cfg.data);
+    match client.settings(&id).await {
+        Ok(c) => {
+            central::save(&cfg.data, &c);
+            central = c;
+        }
+        Err(e) => tracing::warn!(error = %e, "central settings not fetched; using the last known"),
+    }
+    tokio::pin!(shutdown);
+    let shared = Shared {
+        spool,
+        client,
+        id,
+        wake,
+    };
+    let result = loop {
+        let eff = cfg.with_central(&central.settings);
+        tracing::info!(version = %central.version, group = ?central.group, "settings in force");
+        match session(
+            &eff,
+            &shared,
+            &central.version,
+            &mut cursors,
+            shutdown.as_mut(),
+            &mut refused_rx,
+        )
+        .await
+        {
+            Ok(Ended::Shutdown) => break Ok(()),
+            Ok(Ended::NewSettings(c)) => {
+                central::save(&cfg.data, &c);
+                central = *c;
+            }
+            Err(e) => break Err(e),
+        }
+    };
+    sender.abort();
+    result
+}
+
+/// What every session shares.
+struct Shared {
+    spool: Arc<Spool>,
+    client: Arc<Client>,
+    id: Arc<Identity>,
+    wake: Arc<Notify>,
+}
+
+enum Ended {
+    Shutdown,
+    NewSettings(Box<crate::sender::CentralSettings>),
+}
+
+/// The collectors of `cfg`, started.
+fn start_collectors(
+    cfg: &AgentConfig,
+    cursors: &Cursors,
+    tx: &mpsc::Sender<Record>,
+) -> (Vec<String>, Vec<tokio::task::JoinHandle<()>>) {
     let mut collectors: Vec<Box<dyn Collector>> = Vec::new();
     if !cfg.files.is_empty() {
         collectors.push(Box::new(collect::files::FileTail::new(
             cfg.files.clone(),
-            &cursors,
+            cursors,
             collect::hostname(),
         )));
     }
     if cfg.journald {
-        collectors.push(Box::new(collect::journald::Journald::new(&cursors)));
+        collectors.push(Box::new(collect::journald::Journald::new(cursors)));
     }
     if !cfg.fim.is_empty() {
         collectors.push(Box::new(collect::fim::Fim::new(
@@ -140,46 +216,107 @@ pub async fn run(
         };
         collectors.push(Box::new(usb));
     }
-    let names: Vec<&str> = collectors.iter().map(|c| c.name()).collect();
-    tracing::info!(collectors = ?names, "agent running");
-    let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
-    for c in collectors {
-        tokio::spawn(c.run(tx.clone()));
-    }
-    drop(tx);
+    let names: Vec<String> = collectors.iter().map(|c| c.name().to_owned()).collect();
+    let handles = collectors
+        .into_iter()
+        .map(|c| tokio::spawn(c.run(tx.clone())))
+        .collect();
+    (names, handles)
+}
 
-    let client = Arc::new(Client::new(&cfg.server, id.server_cert_sha256.clone())?);
-    let id = Arc::new(id);
-    let wake = Arc::new(Notify::new());
-    let (refused_tx, mut refused_rx) = mpsc::channel::<String>(1);
-    let sender = tokio::spawn(deliver(
-        spool.clone(),
-        client.clone(),
-        id.clone(),
-        wake.clone(),
-        refused_tx,
-    ));
-    let compliance = cfg
-        .compliance
-        .clone()
-        .map(|job| tokio::spawn(compliance(job, client.clone(), id.clone())));
-    let beat = tokio::spawn(heartbeat(cfg.clone(), spool.clone(), client, id, names));
+/// The file a FIM event says was created or changed, when malware scanning wants it.
+fn fim_changed_file(event: &Value) -> Option<std::path::PathBuf> {
+    if event["Channel"] != "lachan.fim" {
+        return None;
+    }
+    match event["event.action"].as_str()? {
+        "created" | "modified" => event["file.path"].as_str().map(Into::into),
+        _ => None,
+    }
+}
+
+/// One run of the collectors and schedules with fixed settings.
+async fn session<F: std::future::Future<Output = ()>>(
+    cfg: &AgentConfig,
+    sh: &Shared,
+    version: &str,
+    cursors: &mut Cursors,
+    mut shutdown: std::pin::Pin<&mut F>,
+    refused_rx: &mut mpsc::Receiver<String>,
+) -> Result<Ended, AgentError> {
+    let (tx, mut rx) = mpsc::channel::<Record>(10_000);
+    let (mut names, collectors) = start_collectors(cfg, cursors, &tx);
+    drop(tx);
+    let mut tasks = Vec::new();
+    if let (Some(c), Some(run)) = (&cfg.compliance, &cfg.assessors.compliance) {
+        names.push("compliance".into());
+        tasks.push(tokio::spawn(compliance(
+            c.clone(),
+            run.clone(),
+            sh.client.clone(),
+            sh.id.clone(),
+        )));
+    }
+    let mut fim_tx = None;
+    if let (Some(m), Some(run)) = (&cfg.malware, &cfg.assessors.malware) {
+        names.push("malware".into());
+        let (ftx, frx) = mpsc::channel::<std::path::PathBuf>(1_000);
+        if m.on_fim {
+            fim_tx = Some(ftx);
+        }
+        tasks.push(tokio::spawn(malware::run(
+            m.clone(),
+            run.clone(),
+            sh.client.clone(),
+            sh.id.clone(),
+            frx,
+        )));
+    }
+    tracing::info!(collectors = ?names, "agent running");
+    let (changed_tx, mut changed_rx) = mpsc::channel::<String>(1);
+    tasks.push(tokio::spawn(heartbeat(
+        cfg.heartbeat_every,
+        sh.spool.clone(),
+        sh.client.clone(),
+        sh.id.clone(),
+        names,
+        version.to_string(),
+        changed_tx,
+    )));
 
     let mut pending: Vec<Value> = Vec::new();
     let mut pending_cursors: Vec<(String, String)> = Vec::new();
     let mut deadline = Instant::now() + cfg.batch_wait;
-    tokio::pin!(shutdown);
+    let mut skipped_scans = 0u64;
     let result = loop {
         let timeout = tokio::time::sleep_until(deadline.into());
         tokio::select! {
-            _ = &mut shutdown => break Ok(()),
+            _ = &mut shutdown => break Ok(Ended::Shutdown),
             r = refused_rx.recv() => {
                 break Err(AgentError::Refused(r.unwrap_or_default()));
+            }
+            Some(v) = changed_rx.recv() => {
+                match sh.client.settings(&sh.id).await {
+                    Ok(c) if c.version != version => {
+                        tracing::info!(from = %version, to = %c.version, "new central settings");
+                        break Ok(Ended::NewSettings(Box::new(c)));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, announced = %v, "new settings not fetched; keeping the current ones"),
+                }
             }
             rec = rx.recv() => match rec {
                 Some(r) => {
                     if pending.is_empty() {
                         deadline = Instant::now() + cfg.batch_wait;
+                    }
+                    if let (Some(ftx), Some(path)) = (&fim_tx, fim_changed_file(&r.event))
+                        && ftx.try_send(path).is_err()
+                    {
+                        skipped_scans += 1;
+                        if skipped_scans.is_power_of_two() {
+                            tracing::warn!(skipped_scans, "malware scan queue full; changed files not scanned");
+                        }
                     }
                     if !r.event.is_null() {
                         pending.push(r.event);
@@ -188,35 +325,42 @@ pub async fn run(
                         pending_cursors.push(c);
                     }
                     if pending.len() >= cfg.batch_events {
-                        seal(&spool, &mut pending, &mut pending_cursors, &mut cursors, &cfg, &wake)?;
+                        seal(&sh.spool, &mut pending, &mut pending_cursors, cursors, cfg, &sh.wake)?;
                     }
                 }
                 None => {
                     // Every collector has stopped; keep delivering what is spooled.
-                    seal(&spool, &mut pending, &mut pending_cursors, &mut cursors, &cfg, &wake)?;
+                    seal(&sh.spool, &mut pending, &mut pending_cursors, cursors, cfg, &sh.wake)?;
                     deadline = Instant::now() + Duration::from_secs(3600);
                 }
             },
             _ = timeout => {
-                seal(&spool, &mut pending, &mut pending_cursors, &mut cursors, &cfg, &wake)?;
+                seal(&sh.spool, &mut pending, &mut pending_cursors, cursors, cfg, &sh.wake)?;
                 deadline = Instant::now() + cfg.batch_wait;
             }
         }
     };
-    // Whatever was collected goes to disk before exit.
+    // Stop the collectors, keep what they already produced, and put it on disk.
+    for h in collectors.iter().chain(tasks.iter()) {
+        h.abort();
+    }
+    rx.close();
+    while let Ok(r) = rx.try_recv() {
+        if !r.event.is_null() {
+            pending.push(r.event);
+        }
+        if let Some(c) = r.cursor {
+            pending_cursors.push(c);
+        }
+    }
     seal(
-        &spool,
+        &sh.spool,
         &mut pending,
         &mut pending_cursors,
-        &mut cursors,
-        &cfg,
-        &wake,
+        cursors,
+        cfg,
+        &sh.wake,
     )?;
-    sender.abort();
-    beat.abort();
-    if let Some(c) = compliance {
-        c.abort();
-    }
     result
 }
 
@@ -294,42 +438,52 @@ async fn deliver(
     }
 }
 
-/// Run the compliance checks at start and then every `job.every`; a result that cannot
-/// be delivered is retried a few times, then waits for the next run (the next result
-/// supersedes it).
-async fn compliance(job: crate::config::ComplianceJob, client: Arc<Client>, id: Arc<Identity>) {
+/// Run the compliance checks at start and then every `settings.every_minutes`; a result
+/// that cannot be delivered is retried a few times, then waits for the next run (the
+/// next result supersedes it).
+async fn compliance(
+    settings: ComplianceSettings,
+    run: crate::config::ComplianceRunner,
+    client: Arc<Client>,
+    id: Arc<Identity>,
+) {
     loop {
-        let run = job.run.clone();
-        match tokio::task::spawn_blocking(move || run()).await {
-            Ok(Ok(json)) => {
-                let mut wait = Duration::from_secs(5);
-                for attempt in 1..=5 {
-                    match client.compliance(&id, json.clone()).await {
-                        Ok(()) => {
-                            tracing::info!("compliance result delivered");
-                            break;
-                        }
-                        Err(e) => {
-                            tracing::warn!(attempt, error = %e, "compliance result not delivered");
-                            tokio::time::sleep(wait).await;
-                            wait = (wait * 2).min(Duration::from_secs(300));
-                        }
-                    }
-                }
-            }
+        let (run2, s2) = (run.clone(), settings.clone());
+        match tokio::task::spawn_blocking(move || run2(&s2)).await {
+            Ok(Ok(json)) => send_result(&client, &id, json, "compliance").await,
             Ok(Err(e)) => tracing::warn!(error = %e, "compliance checks failed"),
             Err(_) => return,
         }
-        tokio::time::sleep(job.every).await;
+        tokio::time::sleep(Duration::from_secs(settings.every_minutes * 60)).await;
+    }
+}
+
+/// Deliver an assessment result to `/agent/scan`, retrying with back-off a few times.
+pub(crate) async fn send_result(client: &Client, id: &Identity, json: String, what: &str) {
+    let mut wait = Duration::from_secs(5);
+    for attempt in 1..=5 {
+        match client.send_scan(id, json.clone()).await {
+            Ok(()) => {
+                tracing::info!(what, "assessment result delivered");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(what, attempt, error = %e, "assessment result not delivered");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(300));
+            }
+        }
     }
 }
 
 async fn heartbeat(
-    cfg: AgentConfig,
+    every: Duration,
     spool: Arc<Spool>,
     client: Arc<Client>,
     id: Arc<Identity>,
     collectors: Vec<String>,
+    version: String,
+    changed: mpsc::Sender<String>,
 ) {
     let start = Instant::now();
     let mut last = (start, self_usage().1);
@@ -346,10 +500,15 @@ async fn heartbeat(
             "cpu_percent": (cpu_percent * 100.0).round() / 100.0,
             "collectors": collectors,
             "spool": spool.stats(),
+            "settings_version": version,
         });
-        if let Err(e) = client.heartbeat(&id, &body).await {
-            tracing::debug!(error = %e, "heartbeat not delivered");
+        match client.heartbeat(&id, &body).await {
+            Ok(Some(v)) if v != version => {
+                let _ = changed.try_send(v);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "heartbeat not delivered"),
         }
-        tokio::time::sleep(cfg.heartbeat_every).await;
+        tokio::time::sleep(every).await;
     }
 }

@@ -135,8 +135,9 @@ impl Client {
         }
     }
 
-    /// Send one compliance result (a `lachan scan` JSON document).
-    pub async fn compliance(&self, id: &Identity, json: String) -> Result<(), String> {
+    /// Send one assessment result (a `lachan scan` JSON document: compliance checks or a
+    /// malware scan).
+    pub async fn send_scan(&self, id: &Identity, json: String) -> Result<(), String> {
         let r = self
             .http
             .post(format!("{}/api/v1/agent/scan", self.base))
@@ -153,7 +154,8 @@ impl Client {
         }
     }
 
-    pub async fn heartbeat(&self, id: &Identity, body: &Value) -> Result<(), String> {
+    /// Send a heartbeat; the answer names the settings version the agent should run.
+    pub async fn heartbeat(&self, id: &Identity, body: &Value) -> Result<Option<String>, String> {
         let r = self
             .http
             .post(format!("{}/api/v1/agent/heartbeat", self.base))
@@ -162,10 +164,37 @@ impl Client {
             .send()
             .await
             .map_err(|e| e.to_string())?;
-        if r.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("HTTP {}", r.status()))
+        if !r.status().is_success() {
+            return Err(format!("HTTP {}", r.status()));
         }
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        Ok(v["settings_version"].as_str().map(str::to_owned))
     }
+
+    /// The central settings of this agent's group.
+    pub async fn settings(&self, id: &Identity) -> Result<CentralSettings, String> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/agent/settings", self.base))
+            .bearer_auth(&id.credential)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !r.status().is_success() {
+            return Err(format!("HTTP {}", r.status()));
+        }
+        r.json::<CentralSettings>()
+            .await
+            .map_err(|e| format!("unreadable settings: {e}"))
+    }
+}
+
+/// What the server answers on `/agent/settings`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CentralSettings {
+    pub version: String,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub settings: lachan_core::agent_settings::AgentSettings,
 }

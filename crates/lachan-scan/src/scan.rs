@@ -53,16 +53,49 @@ pub enum ScanError {
     YaraUnavailable,
 }
 
-/// Loads the policies a config names (or the built-ins for this OS).
+/// Loads the policies a config names (or the built-ins for this OS). An entry that
+/// names a built-in policy (`lachan_d06_workstation_linux`, `builtin:…`, with or without
+/// `.yml`) loads that policy; anything else is a file or directory.
 pub fn load_configured_policies(cfg: &ScanConfig) -> Result<Vec<Policy>, PolicyError> {
     if cfg.policy_paths.is_empty() {
         return crate::policies::builtin_for(OsFamily::current());
     }
     let mut out = Vec::new();
     for p in &cfg.policy_paths {
-        out.extend(load_policies(p)?);
+        match p.to_str().and_then(crate::policies::builtin_named) {
+            Some(b) => out.push(b.load()?),
+            None => out.extend(load_policies(p)?),
+        }
     }
     Ok(out)
+}
+
+/// A malware-only result (no policies, no account review) from an already compiled
+/// scanner, so that repeated scans (each file the integrity monitor sees change) do not
+/// compile the rules again.
+#[cfg(feature = "yara")]
+pub fn malware_report(scanner: &crate::malware::YaraScanner, y: &YaraConfig) -> ScanReport {
+    let start = Instant::now();
+    let started_at = now_rfc3339();
+    let opts = crate::malware::ScanOptions {
+        max_file_size: y.max_file_size,
+        quarantine_dir: y.quarantine_dir.clone(),
+        ..Default::default()
+    };
+    let (malware, summary) = scanner.scan_paths(&y.paths, &opts);
+    ScanReport {
+        tool: format!("lachan {}", env!("CARGO_PKG_VERSION")),
+        host: HostFacts::collect(),
+        started_at,
+        finished_at: now_rfc3339(),
+        duration_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        security_level: None,
+        policies: Vec::new(),
+        accounts: Vec::new(),
+        malware,
+        malware_scan: Some(summary),
+        warnings: Vec::new(),
+    }
 }
 
 /// Runs a whole scan.

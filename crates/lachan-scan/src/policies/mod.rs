@@ -39,6 +39,15 @@ impl BuiltinPolicy {
     }
 }
 
+/// The built-in policy called `name`: its file name with or without `.yml`, optionally
+/// prefixed `builtin:` (as results show it).
+pub fn builtin_named(name: &str) -> Option<&'static BuiltinPolicy> {
+    let bare = name.strip_prefix("builtin:").unwrap_or(name);
+    BUILTIN
+        .iter()
+        .find(|b| b.name == bare || b.name.strip_suffix(".yml") == Some(bare))
+}
+
 /// The built-in policies written for `os`, parsed.
 pub fn builtin_for(os: OsFamily) -> Result<Vec<Policy>, PolicyError> {
     BUILTIN
@@ -75,6 +84,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn builtins_are_found_by_name() {
+        for n in [
+            "lachan_d06_workstation_linux",
+            "lachan_d06_workstation_linux.yml",
+            "builtin:lachan_d06_workstation_linux.yml",
+        ] {
+            assert_eq!(
+                builtin_named(n).map(|b| b.name),
+                Some("lachan_d06_workstation_linux.yml"),
+                "{n}"
+            );
+        }
+        assert!(builtin_named("/etc/lachan/policy.yml").is_none());
+        assert!(builtin_named("lachan_unknown").is_none());
     }
 
     #[test]

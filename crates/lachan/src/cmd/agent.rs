@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use lachan_agent::AgentConfig;
+use lachan_core::agent_settings::{ComplianceSettings, MalwareSettings};
 
 #[derive(clap::Args)]
 pub struct AgentArgs {
@@ -48,10 +49,12 @@ pub struct AgentArgs {
     #[arg(long)]
     pub heartbeat_secs: Option<u64>,
     /// Run the compliance checks (built-in policies, or --compliance-policy) every this
-    /// many minutes and send the result to the server; 0 disables them
+    /// many minutes and send the result to the server; 0 leaves the schedule to the
+    /// agent group's settings
     #[arg(long, default_value_t = 0)]
     pub compliance_minutes: u64,
-    /// Policy file or directory for the compliance checks; repeatable
+    /// Policy file or directory, or a built-in policy name, for the compliance checks;
+    /// repeatable
     #[arg(long = "compliance-policy", value_name = "FILE|DIR")]
     pub compliance_policies: Vec<PathBuf>,
     /// Security level (1-5) of the system this machine belongs to
@@ -59,27 +62,53 @@ pub struct AgentArgs {
     pub compliance_level: Option<u8>,
 }
 
-/// The compliance job: the same checks as `lachan scan`, with the account review.
-fn compliance_job(args: &AgentArgs) -> Option<lachan_agent::config::ComplianceJob> {
-    if args.compliance_minutes == 0 {
-        return None;
-    }
-    let cfg = lachan_scan::scan::ScanConfig {
-        policy_paths: args.compliance_policies.clone(),
-        security_level: args.compliance_level,
-        accounts: Some((
-            lachan_scan::accounts::AccountSources::default(),
-            lachan_scan::accounts::ReviewOptions::default(),
-        )),
-        ..Default::default()
-    };
-    Some(lachan_agent::config::ComplianceJob {
-        every: std::time::Duration::from_secs(args.compliance_minutes * 60),
-        run: std::sync::Arc::new(move || {
-            lachan_scan::scan::run_scan(&cfg)
-                .map(|r| r.to_json())
-                .map_err(|e| e.to_string())
-        }),
+/// Compliance checks: the same as `lachan scan`, with the account review.
+fn compliance_runner() -> lachan_agent::config::ComplianceRunner {
+    std::sync::Arc::new(|c: &ComplianceSettings| {
+        let cfg = lachan_scan::scan::ScanConfig {
+            policy_paths: c.policies.iter().map(PathBuf::from).collect(),
+            security_level: c.security_level,
+            accounts: Some((
+                lachan_scan::accounts::AccountSources::default(),
+                lachan_scan::accounts::ReviewOptions::default(),
+            )),
+            ..Default::default()
+        };
+        lachan_scan::scan::run_scan(&cfg)
+            .map(|r| r.to_json())
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Malware scans with YARA; the compiled rules are kept until the rules directory
+/// changes (scans of changed files come often).
+fn malware_runner() -> lachan_agent::config::MalwareRunner {
+    type Compiled = Option<(PathBuf, std::sync::Arc<lachan_scan::malware::YaraScanner>)>;
+    let cache: std::sync::Arc<std::sync::Mutex<Compiled>> = Default::default();
+    std::sync::Arc::new(move |m: &MalwareSettings, paths: &[PathBuf]| {
+        let dir = PathBuf::from(&m.rules);
+        let scanner = {
+            let mut c = cache
+                .lock()
+                .map_err(|_| "rule cache poisoned".to_string())?;
+            match c.as_ref() {
+                Some((d, s)) if *d == dir => s.clone(),
+                _ => {
+                    let s = std::sync::Arc::new(
+                        lachan_scan::malware::load_rules_dir(&dir).map_err(|e| e.to_string())?,
+                    );
+                    *c = Some((dir.clone(), s.clone()));
+                    s
+                }
+            }
+        };
+        let y = lachan_scan::scan::YaraConfig {
+            rules_dir: dir,
+            paths: paths.to_vec(),
+            max_file_size: m.max_file_mb.unwrap_or(64) << 20,
+            quarantine_dir: m.quarantine_dir.as_ref().map(PathBuf::from),
+        };
+        Ok(lachan_scan::scan::malware_report(&scanner, &y).to_json())
     })
 }
 
@@ -93,7 +122,21 @@ pub fn run(args: AgentArgs) -> anyhow::Result<ExitCode> {
     cfg.inventory = !args.no_inventory;
     cfg.usb_sysfs = args.usb_sysfs.clone();
     cfg.server_cert_sha256 = args.server_cert_sha256.clone();
-    cfg.compliance = compliance_job(&args);
+    if args.compliance_minutes > 0 {
+        cfg.compliance = Some(ComplianceSettings {
+            every_minutes: args.compliance_minutes,
+            policies: args
+                .compliance_policies
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            security_level: args.compliance_level,
+        });
+    }
+    cfg.assessors = lachan_agent::config::Assessors {
+        compliance: Some(compliance_runner()),
+        malware: Some(malware_runner()),
+    };
     if let Some(p) = &args.config {
         cfg.merge_file(p)?;
     }
