@@ -183,9 +183,15 @@ impl Client {
         if !r.status().is_success() {
             return Err(format!("HTTP {}", r.status()));
         }
-        r.json::<CentralSettings>()
+        let c = r
+            .json::<CentralSettings>()
             .await
-            .map_err(|e| format!("unreadable settings: {e}"))
+            .map_err(|e| format!("unreadable settings: {e}"))?;
+        // The agent applies only settings that pass the same rules the server enforces.
+        c.settings
+            .validate()
+            .map_err(|e| format!("settings refused: {}: {}", e.field, e.message))?;
+        Ok(c)
     }
 }
 

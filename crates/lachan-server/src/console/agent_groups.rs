@@ -15,6 +15,7 @@ use lachan_core::datefmt;
 use lachan_store::AgentGroup;
 use serde::Deserialize;
 
+use super::agents::manageable_agencies;
 use super::incidents::{error_field, on_form};
 use super::render::{self, Ctx, Fail, html};
 use super::session::{CsrfOnly, OrPage, Ui};
@@ -159,16 +160,7 @@ async fn page(
         })
         .collect();
     let can_manage = ui.can(Action::ManageAgents);
-    let agencies = if can_manage {
-        crate::service::list_agencies(st, &ui.p)
-            .await
-            .or_page(&ui)?
-            .into_iter()
-            .map(|a| (a.code, a.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let agencies = manageable_agencies(st, &ui, can_manage).await?;
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status());
     let p = GroupsPage {
         rows,

@@ -78,16 +78,7 @@ async fn render_page(
         })
         .collect();
     let can_manage = ui.can(Action::ManageAgents);
-    let agencies = if can_manage {
-        crate::service::list_agencies(st, &ui.p)
-            .await
-            .or_page(&ui)?
-            .into_iter()
-            .map(|a| (a.code, a.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let agencies = manageable_agencies(st, &ui, can_manage).await?;
     let groups = crate::service::agent_groups::list(st, &ui.p)
         .await
         .or_page(&ui)?
@@ -102,6 +93,23 @@ async fn render_page(
         issued,
         c: ui.c,
     })
+}
+
+/// (code, name) of the agencies an agent manager may pick (none for readers).
+pub(super) async fn manageable_agencies(
+    st: &AppState,
+    ui: &Ui,
+    can_manage: bool,
+) -> Result<Vec<(String, String)>, Fail> {
+    if !can_manage {
+        return Ok(Vec::new());
+    }
+    Ok(crate::service::list_agencies(st, &ui.p)
+        .await
+        .or_page(ui)?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect())
 }
 
 pub async fn list(State(st): State<Arc<AppState>>, ui: Ui) -> Result<Response, Fail> {
