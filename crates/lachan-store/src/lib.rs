@@ -12,6 +12,7 @@
 //! - an import is one transaction: one bad row and nothing is stored.
 
 pub mod agents;
+pub mod compliance;
 mod error;
 pub mod events;
 pub mod monitors;
@@ -21,6 +22,7 @@ pub mod sqlite;
 mod types;
 
 pub use agents::*;
+pub use compliance::*;
 pub use error::{StoreError, StoreResult};
 pub use events::*;
 pub use monitors::*;
@@ -258,6 +260,21 @@ pub trait OpsStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<ScanRecord>>;
     /// Per agency in scope, from the latest scan of each host.
     async fn compliance(&self, scope: &Scope) -> StoreResult<Vec<ComplianceFigure>>;
+    /// Compliance per agency, information system or security level, with its trend over
+    /// `q.days`, the most failed checks and each host's latest scan.
+    async fn compliance_view(
+        &self,
+        scope: &Scope,
+        q: &ComplianceQuery,
+    ) -> StoreResult<ComplianceView>;
+    /// The information system of `agency_id` whose registry assets name this host (by
+    /// host name, short host name or one of its addresses), when exactly one does.
+    async fn system_for_host(
+        &self,
+        agency_id: i64,
+        host: &str,
+        addresses: &[String],
+    ) -> StoreResult<Option<(i64, String)>>;
     // ---- report ----
     /// Figures for dates `from..=to` (yyyy-mm-dd, Vietnam calendar days) in `scope`.
     async fn report_figures(

@@ -321,6 +321,8 @@ pub struct ScanRecord {
     pub agency_code: String,
     pub host: String,
     pub target_id: Option<i64>,
+    /// The information system the host serves, when known.
+    pub system_code: Option<String>,
     pub started_at: String,
     pub finished_at: String,
     pub score: Option<f64>,
@@ -345,9 +347,24 @@ pub struct NewScan {
     pub passed: i64,
     pub failed: i64,
     pub not_applicable: i64,
+    pub system_id: Option<i64>,
     /// The uploaded JSON, kept as evidence.
     pub report: String,
     pub findings: Vec<FindingRecord>,
+    /// The failed policy checks (for "most failed checks").
+    pub failed_checks: Vec<FailedCheck>,
+    /// Fingerprints of the findings of checks that now pass on this host: a live finding
+    /// with one of them is verified by this scan.
+    pub passing: Vec<String>,
+}
+
+/// One failed policy check of a scan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FailedCheck {
+    pub policy_id: String,
+    pub check_id: String,
+    pub title: String,
+    pub severity: String,
 }
 
 /// Compliance of one agency: the mean score of the latest scan of each host.

@@ -64,6 +64,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "agent_groups",
         sql: include_str!("../../migrations/sqlite/0010_agent_groups.sql"),
     },
+    Migration {
+        version: 11,
+        name: "compliance",
+        sql: include_str!("../../migrations/sqlite/0011_compliance.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &SqlitePool) -> StoreResult<()> {

@@ -15,6 +15,7 @@ mod agent_groups;
 mod agents;
 mod alerts;
 mod audit;
+mod compliance;
 mod events;
 mod findings;
 mod history;
@@ -515,6 +516,21 @@ impl crate::OpsStore for SqliteStore {
         scope: &lachan_core::auth::Scope,
     ) -> StoreResult<Vec<crate::ComplianceFigure>> {
         self.compliance_figures(scope, None).await
+    }
+    async fn compliance_view(
+        &self,
+        scope: &lachan_core::auth::Scope,
+        q: &crate::ComplianceQuery,
+    ) -> StoreResult<crate::ComplianceView> {
+        self.compliance_of(scope, q).await
+    }
+    async fn system_for_host(
+        &self,
+        agency_id: i64,
+        host: &str,
+        addresses: &[String],
+    ) -> StoreResult<Option<(i64, String)>> {
+        self.host_system(agency_id, host, addresses).await
     }
     async fn report_figures(
         &self,

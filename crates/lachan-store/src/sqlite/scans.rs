@@ -4,15 +4,20 @@ use lachan_core::auth::Scope;
 use serde_json::json;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+use lachan_core::ops::FindingStatus;
+use sqlx::SqliteConnection;
+
 use super::findings::finding_in_tx;
+use super::history::{self, History};
 use super::incidents::push_scope;
 use super::{SqliteStore, append_audit, entry, now};
 use crate::{AuditCtx, ComplianceFigure, NewScan, ScanRecord, StoreError, StoreResult};
 
 const SELECT: &str = "SELECT sc.id, sc.agency_id, ag.code AS agency_code, sc.host, sc.target_id,
-    sc.started_at, sc.finished_at, sc.score, sc.passed, sc.failed, sc.not_applicable,
-    sc.findings, sc.uploaded_by, sc.uploaded_at
-    FROM scans sc JOIN agencies ag ON ag.id = sc.agency_id";
+    sy.code AS system_code, sc.started_at, sc.finished_at, sc.score, sc.passed, sc.failed,
+    sc.not_applicable, sc.findings, sc.uploaded_by, sc.uploaded_at
+    FROM scans sc JOIN agencies ag ON ag.id = sc.agency_id
+    LEFT JOIN systems sy ON sy.id = sc.system_id";
 
 fn row_to_scan(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ScanRecord> {
     Ok(ScanRecord {
@@ -21,6 +26,7 @@ fn row_to_scan(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ScanRecord> {
         agency_code: r.try_get("agency_code")?,
         host: r.try_get("host")?,
         target_id: r.try_get("target_id")?,
+        system_code: r.try_get("system_code")?,
         started_at: r.try_get("started_at")?,
         finished_at: r.try_get("finished_at")?,
         score: r.try_get("score")?,
@@ -53,22 +59,16 @@ impl SqliteStore {
                 )));
             }
         }
-        let mut created = 0;
-        for f in &s.findings {
-            let mut f = f.clone();
-            f.input.target_id = s.target_id;
-            let (_, new) = finding_in_tx(&mut tx, ctx, &f).await?;
-            created += new as i64;
-        }
         let at = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO scans (agency_id, host, target_id, started_at, finished_at, score,
-             passed, failed, not_applicable, findings, report, uploaded_by, uploaded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO scans (agency_id, host, target_id, system_id, started_at, finished_at,
+             score, passed, failed, not_applicable, findings, report, uploaded_by, uploaded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(s.agency_id)
         .bind(&s.host)
         .bind(s.target_id)
+        .bind(s.system_id)
         .bind(&s.started_at)
         .bind(&s.finished_at)
         .bind(s.score)
@@ -81,6 +81,68 @@ impl SqliteStore {
         .bind(&at)
         .fetch_one(&mut *tx)
         .await?;
+        for c in &s.failed_checks {
+            sqlx::query(
+                "INSERT OR IGNORE INTO scan_failures (scan_id, policy_id, check_id, title, severity)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(&c.policy_id)
+            .bind(&c.check_id)
+            .bind(&c.title)
+            .bind(&c.severity)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(sys) = s.system_id {
+            let owner: Option<(i64,)> =
+                sqlx::query_as("SELECT agency_id FROM systems WHERE id = ?")
+                    .bind(sys)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owner.map(|(a,)| a) != Some(s.agency_id) {
+                return Err(StoreError::Invalid(lachan_core::FieldError::new(
+                    "system_code",
+                    format!("information system {sys} is not a system of this agency"),
+                )));
+            }
+        }
+        let mut created = 0;
+        let mut reopened = 0;
+        for f in &s.findings {
+            let mut f = f.clone();
+            f.input.target_id = s.target_id;
+            let (fid, new) = finding_in_tx(&mut tx, ctx, &f).await?;
+            created += new as i64;
+            if !new {
+                let reason = format!("Lần quét #{id} ({}): vẫn còn tồn tại", s.host);
+                reopened += move_if(&mut tx, ctx, fid, &["fixed"], FindingStatus::Open, &reason)
+                    .await? as i64;
+            }
+        }
+        let mut verified = 0;
+        for fp in &s.passing {
+            let live: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM findings WHERE fingerprint = ?
+                 AND status IN ('open', 'acknowledged', 'fixed')",
+            )
+            .bind(fp)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((fid,)) = live {
+                let reason = format!("Lần quét #{id} ({}): kiểm tra đã đạt", s.host);
+                let statuses = ["open", "acknowledged", "fixed"];
+                verified += move_if(
+                    &mut tx,
+                    ctx,
+                    fid,
+                    &statuses,
+                    FindingStatus::Verified,
+                    &reason,
+                )
+                .await? as i64;
+            }
+        }
         if let Some(t) = s.target_id {
             let day = s.finished_at.get(..10).unwrap_or(&at[..10]).to_string();
             sqlx::query(
@@ -105,7 +167,9 @@ impl SqliteStore {
             format!("scan:{id}"),
             json!({"host": s.host, "agency_id": s.agency_id, "target_id": s.target_id,
                    "score": s.score, "failed": s.failed, "findings": s.findings.len(),
-                   "findings_new": created, "bytes": s.report.len()}),
+                   "findings_new": created, "findings_reopened": reopened,
+                   "findings_verified": verified, "system_id": s.system_id,
+                   "bytes": s.report.len()}),
         );
         append_audit(&mut tx, &e).await?;
         tx.commit().await?;
@@ -182,4 +246,53 @@ impl SqliteStore {
             })
             .collect()
     }
+}
+
+/// Move finding `id` to `to` when its status is one of `from` (a rescan's verdict), with
+/// the history row and audit entry a manual move gets. Returns whether it moved.
+async fn move_if(
+    tx: &mut SqliteConnection,
+    ctx: &AuditCtx,
+    id: i64,
+    from: &[&str],
+    to: FindingStatus,
+    reason: &str,
+) -> StoreResult<bool> {
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM findings WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !from.contains(&status.as_str()) {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE findings SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?")
+        .bind(to.code())
+        .bind(reason)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let moved = json!({"from": status, "to": to});
+    history::write(
+        tx,
+        History::Finding,
+        id,
+        &ctx.actor,
+        "status",
+        reason,
+        moved.clone(),
+    )
+    .await?;
+    let mut changed = serde_json::Map::new();
+    changed.insert("status".into(), moved);
+    history::changed(
+        tx,
+        History::Finding,
+        ctx,
+        id,
+        &changed,
+        &Some(reason.to_string()),
+    )
+    .await?;
+    Ok(true)
 }
