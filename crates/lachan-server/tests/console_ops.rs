@@ -913,10 +913,31 @@ async fn compliance_page_shows_scores_per_agency() {
         "{}",
         r.body
     );
+    assert!(
+        r.body.contains("id=\"cmp-trend\"") && r.body.contains("<polyline"),
+        "the trend is drawn: {}",
+        r.body
+    );
+    // Grouped by security level: the host serves no known system.
+    let r = c.get("/compliance?by=level&days=7").await.ok();
+    assert!(
+        r.body.contains("Chưa gắn hệ thống thông tin") && r.body.contains("Theo cấp độ an toàn"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"7\" selected>"),
+        "{}",
+        r.body
+    );
+    let r = c.get("/compliance?level=9").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let mut b = Client::login(&w.s, "officer_b", PW).await;
     let r = b.get("/compliance").await.ok();
     assert!(
         !r.body.contains("pc-a-01"),
         "another agency's hosts stay hidden"
     );
+    let r = b.get("/compliance?agency_code=A").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }

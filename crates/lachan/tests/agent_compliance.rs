@@ -105,7 +105,7 @@ fn agent_sends_compliance_results() {
         "{f}"
     );
     let (_, c) = http(port, "GET", "/api/v1/compliance", Some(&admin), "").unwrap();
-    assert_eq!(c["items"][0]["mean_score"], 50.0);
+    assert_eq!(c["groups"][0]["pass_rate"], 50.0);
     let _ = server.kill();
     let _ = server.wait();
 }

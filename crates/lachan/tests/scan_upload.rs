@@ -129,8 +129,8 @@ fn scan_upload_records_an_inspection_and_findings() {
     let (_, scans) = http(port, "GET", "/api/v1/scans", Some(&admin), "").unwrap();
     assert_eq!(scans["items"].as_array().unwrap().len(), 2);
     let (_, c) = http(port, "GET", "/api/v1/compliance", Some(&admin), "").unwrap();
-    assert_eq!(c["items"][0]["code"], "XA-09");
-    assert_eq!(c["items"][0]["mean_score"], 50.0);
+    assert_eq!(c["groups"][0]["key"], "XA-09");
+    assert_eq!(c["groups"][0]["pass_rate"], 50.0);
 
     // A body that is not a scan result: 400, nothing stored.
     let (st, v) = http(

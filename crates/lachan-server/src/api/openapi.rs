@@ -557,6 +557,7 @@ pub fn build() -> Value {
     for (name, schema) in crate::api::openapi_agents::schemas() {
         schemas[name] = schema;
     }
+    schemas["ComplianceView"] = crate::api::openapi_ops::compliance_view();
     doc
 }
 

@@ -275,13 +275,14 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
         ),
     );
     let mut up = op(
-        "Record an uploaded lachan scan JSON result for a host of ?agency_code= (or of inspection target ?target_id=, which is then marked inspected); failed checks, account problems and malware become findings",
+        "Record an uploaded lachan scan JSON result for a host of ?agency_code= (or of inspection target ?target_id=, which is then marked inspected); the host belongs to ?system_code=, the target's system, or the system whose registry assets name it; failed checks, account problems and malware become findings; live findings of checks that now pass are verified, findings reported fixed that still fail are reopened",
         "201",
         None,
     );
     up["parameters"] = json!([
         {"name": "agency_code", "in": "query", "required": false, "schema": {"type": "string"}},
-        {"name": "target_id", "in": "query", "required": false, "schema": {"type": "integer"}}
+        {"name": "target_id", "in": "query", "required": false, "schema": {"type": "integer"}},
+        {"name": "system_code", "in": "query", "required": false, "schema": {"type": "string"}}
     ]);
     up["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object",
         "required": ["host", "policies"], "properties": {"host": {"type": "object"}, "policies": {"type": "array"},
@@ -309,15 +310,21 @@ pub fn add_paths(add: &mut impl FnMut(&str, &str, Value)) {
         "/scans/{id}",
         op("One uploaded scan with its full result", "200", None),
     );
-    add(
-        "get",
-        "/compliance",
-        op(
-            "Per agency: hosts scanned and the mean score of each host's latest scan",
-            "200",
-            None,
-        ),
+    let mut cmp = op(
+        "Compliance from each host's latest scan, grouped by agency, information system or security level (?by=), filtered (?agency_code=, ?system_code=, ?level=), with the day-by-day trend over ?days= (default 30; a host keeps its last score until scanned again), the most failed checks and the hosts' latest scans",
+        "200",
+        None,
     );
+    cmp["parameters"] = json!([
+        {"name": "by", "in": "query", "required": false, "schema": {"type": "string", "enum": ["agency", "system", "level"]}},
+        {"name": "agency_code", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "system_code", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "level", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 5}},
+        {"name": "days", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 366}}
+    ]);
+    cmp["responses"]["200"]["content"] =
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/ComplianceView"}}});
+    add("get", "/compliance", cmp);
     add(
         "get",
         "/monitors",
@@ -468,4 +475,33 @@ pub fn target_result() -> Value {
         "passed": {"type": "integer"}, "failed": {"type": "integer"},
         "not_applicable": {"type": "integer"}, "summary": {"type": "string"},
         "inspector": {"type": "string"}}})
+}
+
+/// `GET /compliance`.
+pub fn compliance_view() -> Value {
+    let trend = json!({"type": "array", "items": {"type": "object", "properties": {
+        "day": {"type": "string", "format": "date", "description": "Vietnam calendar day"},
+        "hosts": {"type": "integer"},
+        "pass_rate": {"type": ["number", "null"], "description": "mean score (%) of the hosts' latest scans by the end of the day"},
+        "failed_checks": {"type": "integer"}}}});
+    let group = json!({"type": "object", "properties": {
+        "key": {"type": "string", "description": "agency code, system code or security level; empty: hosts of no known system"},
+        "name": {"type": "string"},
+        "security_level": {"type": ["integer", "null"]},
+        "hosts": {"type": "integer"},
+        "pass_rate": {"type": ["number", "null"]},
+        "failed_checks": {"type": "integer"},
+        "trend": trend}});
+    json!({"type": "object", "properties": {
+        "by": {"type": "string", "enum": ["agency", "system", "level"]},
+        "overall": group.clone(),
+        "groups": {"type": "array", "items": group},
+        "top_failed": {"type": "array", "items": {"type": "object", "properties": {
+            "policy_id": {"type": "string"}, "check_id": {"type": "string"}, "title": {"type": "string"},
+            "severity": {"type": "string"}, "hosts": {"type": "integer", "description": "hosts whose latest scan fails it"}}}},
+        "hosts": {"type": "array", "description": "each host's latest scan (at most 500 listed)", "items": {"type": "object", "properties": {
+            "scan_id": {"type": "integer"}, "agency_code": {"type": "string"}, "host": {"type": "string"},
+            "system_code": {"type": ["string", "null"]}, "security_level": {"type": ["integer", "null"]},
+            "score": {"type": ["number", "null"]}, "passed": {"type": "integer"}, "failed": {"type": "integer"},
+            "finished_at": {"type": "string", "format": "date-time"}}}}}})
 }

@@ -422,13 +422,13 @@ pub async fn get_scan(
     Ok(Json(v))
 }
 
+/// `GET /compliance?by=agency|system|level&agency_code=&system_code=&level=&days=`.
 pub async fn compliance(
     State(st): S,
     ApiPrincipal(p): ApiPrincipal,
+    Query(q): Query<crate::service::scans::ComplianceParams>,
 ) -> Result<Json<Value>, AppError> {
-    Ok(Json(
-        json!({"items": crate::service::scans::compliance(&st, &p).await?}),
-    ))
+    Ok(Json(json!(crate::service::scans::view(&st, &p, &q).await?)))
 }
 
 pub async fn target_items(

@@ -13,6 +13,7 @@ mod agents;
 mod alerts;
 mod assets;
 mod audit;
+mod chart;
 mod checklist;
 mod compliance;
 mod dashboard;

@@ -5,7 +5,10 @@
 use lachan_core::auth::Action;
 use lachan_core::datefmt;
 use lachan_core::ops::{FindingSource, NewFinding, Severity};
-use lachan_store::{ComplianceFigure, FindingRecord, NewScan, ScanRecord};
+use lachan_store::{
+    ComplianceBy, ComplianceFigure, ComplianceQuery, ComplianceView, FailedCheck, FindingRecord,
+    NewScan, ScanRecord,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -32,6 +35,25 @@ struct Upload {
 #[derive(Debug, Deserialize)]
 struct UploadHost {
     hostname: String,
+    #[serde(default)]
+    interfaces: Vec<UploadInterface>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadInterface {
+    #[serde(default)]
+    addresses: Vec<String>,
+}
+
+impl UploadHost {
+    /// The host's addresses without prefix lengths (`10.0.0.5/24` → `10.0.0.5`).
+    fn addresses(&self) -> Vec<String> {
+        self.interfaces
+            .iter()
+            .flat_map(|i| &i.addresses)
+            .map(|a| a.split('/').next().unwrap_or(a).to_string())
+            .collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +107,9 @@ struct UploadMalware {
 pub struct UploadParams {
     pub agency_code: Option<String>,
     pub target_id: Option<i64>,
+    /// The information system the host serves; without it (and without a target of a
+    /// system) the system whose registry assets name the host, if exactly one does.
+    pub system_code: Option<String>,
 }
 
 fn severity(s: Option<&str>) -> Severity {
@@ -147,7 +172,13 @@ pub async fn upload(
                         "name the agency of the scanned host (or a target_id)",
                     )
                 })?;
-            (code.to_string(), None)
+            let system = params
+                .system_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
+            (code.to_string(), system)
         }
     };
     let agency = st.store.agency(&agency_code).await?.ok_or_else(|| {
@@ -186,6 +217,9 @@ pub async fn from_agent(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("agency '{}'", agent.agency_code)))?;
     let ctx = lachan_store::AuditCtx::new(format!("agent:{}", agent.id), source_ip);
+    u.host.interfaces = vec![UploadInterface {
+        addresses: agent.ips.clone(),
+    }];
     record(st, &ctx, &agency, None, None, u, body).await
 }
 
@@ -225,9 +259,32 @@ async fn record(
     body: &[u8],
 ) -> Result<(ScanRecord, i64), AppError> {
     let host = u.host.hostname.trim().to_string();
-    let system_id = match &system_code {
-        Some(c) => st.store.system(c).await?.map(|s| s.system.id),
-        None => None,
+    let (system_id, system_code) = match system_code {
+        Some(c) => {
+            let sys = st
+                .store
+                .system(&c)
+                .await?
+                .filter(|s| s.agency_id == agency.id)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "system_code",
+                        format!(
+                            "'{c}' is not an information system of agency '{}'",
+                            agency.code
+                        ),
+                    )
+                })?;
+            (Some(sys.system.id), Some(sys.system.code))
+        }
+        None => match st
+            .store
+            .system_for_host(agency.id, &host, &u.host.addresses())
+            .await?
+        {
+            Some((id, code)) => (Some(id), Some(code)),
+            None => (None, None),
+        },
     };
     let now = datefmt::to_rfc3339(datefmt::now_utc());
     let finished_at = time_or("finished_at", &u.finished_at, &now)?;
@@ -235,6 +292,8 @@ async fn record(
 
     let (mut passed, mut failed, mut na) = (0i64, 0i64, 0i64);
     let mut findings = Vec::new();
+    let mut failed_checks = Vec::new();
+    let mut passing = Vec::new();
     let mut push = |mut n: NewFinding| -> Result<(), AppError> {
         n.validate()?;
         let fingerprint = n.fingerprint();
@@ -262,21 +321,27 @@ async fn record(
     };
     for (pi, pol) in u.policies.iter().enumerate() {
         for (ci, c) in pol.checks.iter().enumerate() {
+            let id = match &c.id {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let title = c.title_vi.clone().unwrap_or_else(|| c.title.clone());
+            let sev = severity(c.severity.as_deref());
             match c.result.as_str() {
-                "passed" => passed += 1,
+                "passed" => {
+                    passed += 1;
+                    passing.push(base(title, sev, format!("{}:{id}", pol.id)).fingerprint());
+                }
                 "not_applicable" => na += 1,
                 "failed" => {
                     failed += 1;
-                    let id = match &c.id {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let title = c.title_vi.clone().unwrap_or_else(|| c.title.clone());
-                    let mut n = base(
-                        title,
-                        severity(c.severity.as_deref()),
-                        format!("{}:{id}", pol.id),
-                    );
+                    failed_checks.push(FailedCheck {
+                        policy_id: clip(pol.id.clone(), 200),
+                        check_id: clip(id.clone(), 200),
+                        title: clip(title.clone(), 300),
+                        severity: sev.code().to_string(),
+                    });
+                    let mut n = base(title, sev, format!("{}:{id}", pol.id));
                     let policy = pol.name_vi.clone().unwrap_or_else(|| pol.name.clone());
                     n.description = Some(clip(format!("{policy} — {}", c.title), 10_000));
                     let mut ev = c.reason.clone().unwrap_or_default();
@@ -338,8 +403,11 @@ async fn record(
         passed,
         failed,
         not_applicable: na,
+        system_id,
         report: String::from_utf8_lossy(body).into_owned(),
         findings,
+        failed_checks,
+        passing,
     };
     Ok(st.store.record_scan(ctx, &scan).await?)
 }
@@ -367,4 +435,96 @@ pub async fn get(st: &AppState, p: &Principal, id: i64) -> Result<(ScanRecord, V
 pub async fn compliance(st: &AppState, p: &Principal) -> Result<Vec<ComplianceFigure>, AppError> {
     p.require(Action::ReadOperations)?;
     Ok(st.store.compliance(&p.scope).await?)
+}
+
+/// Filters of the compliance view (API query and console form; empty means "all").
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ComplianceParams {
+    /// `agency` (default), `system` or `level`.
+    pub by: Option<String>,
+    pub agency_code: Option<String>,
+    pub system_code: Option<String>,
+    /// Security level 1–5.
+    pub level: Option<String>,
+    /// Days of trend, ending today (Vietnam calendar); default 30, at most 366.
+    pub days: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Compliance in the caller's scope, grouped and filtered as asked, with its trend.
+pub async fn view(
+    st: &AppState,
+    p: &Principal,
+    params: &ComplianceParams,
+) -> Result<ComplianceView, AppError> {
+    p.require(Action::ReadOperations)?;
+    let by = match given(&params.by) {
+        None => ComplianceBy::Agency,
+        Some(b) => ComplianceBy::parse(b)
+            .ok_or_else(|| AppError::invalid("by", "must be agency, system or level"))?,
+    };
+    let agency_id = match given(&params.agency_code) {
+        None => None,
+        Some(code) => Some(
+            st.store
+                .agency(code)
+                .await?
+                .filter(|a| p.scope.allows(a.id))
+                .ok_or_else(|| {
+                    AppError::invalid("agency_code", format!("unknown agency '{code}'"))
+                })?
+                .id,
+        ),
+    };
+    let system_id = match given(&params.system_code) {
+        None => None,
+        Some(code) => Some(
+            st.store
+                .system(code)
+                .await?
+                .filter(|s| p.scope.allows(s.agency_id))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "system_code",
+                        format!("unknown information system '{code}'"),
+                    )
+                })?
+                .system
+                .id,
+        ),
+    };
+    let level = match given(&params.level) {
+        None => None,
+        Some(l) => Some(
+            l.parse::<i64>()
+                .ok()
+                .filter(|l| (1..=5).contains(l))
+                .ok_or_else(|| AppError::invalid("level", "must be a security level 1 to 5"))?,
+        ),
+    };
+    let days = match given(&params.days) {
+        None => 30,
+        Some(d) => d
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=366).contains(d))
+            .ok_or_else(|| AppError::invalid("days", "must be 1 to 366"))?,
+    };
+    let today = datefmt::now_utc().to_offset(datefmt::VN_OFFSET).date();
+    let first = today - time::Duration::days(days - 1);
+    let from_utc = datefmt::to_rfc3339(first.midnight().assume_offset(datefmt::VN_OFFSET));
+    let q = ComplianceQuery {
+        by,
+        agency_id,
+        system_id,
+        level,
+        days: (0..days)
+            .map(|i| datefmt::date_iso(first + time::Duration::days(i)))
+            .collect(),
+        from_utc,
+    };
+    Ok(st.store.compliance_view(&p.scope, &q).await?)
 }
