@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod console;
+mod demo_scans;
 mod error;
 pub mod monitor;
 pub mod notify;

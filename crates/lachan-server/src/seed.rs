@@ -67,6 +67,7 @@ pub struct DemoOpsCounts {
     pub findings: usize,
     pub letters: usize,
     pub incidents: usize,
+    pub scans: usize,
 }
 
 /// Load the demo registry once; `Ok(None)` when it was loaded before.
@@ -289,5 +290,6 @@ async fn seed_demo_ops(store: &dyn Store, ctx: &AuditCtx) -> Result<DemoOpsCount
         }
         counts.incidents += 1;
     }
+    counts.scans = crate::demo_scans::seed(store, ctx).await?;
     Ok(counts)
 }

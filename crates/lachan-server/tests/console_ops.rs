@@ -941,3 +941,76 @@ async fn compliance_page_shows_scores_per_agency() {
     let r = b.get("/compliance?agency_code=A").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }
+
+fn scan_form(csrf: &str, agency: &str, file: &str) -> (String, String) {
+    let boundary = "ScAnBoUnDaRy";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"agency_code\"\r\n\r\n{agency}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"system_code\"\r\n\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.json\"\r\n\
+         Content-Type: application/json\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A `lachan scan` JSON result imported on the compliance page is recorded like an upload.
+#[tokio::test]
+async fn compliance_page_imports_a_scan_result() {
+    let w = world().await;
+    let scan = json!({"host": {"hostname": "pc-import-01"}, "policies": [{"id": "p", "name": "P",
+        "checks": [{"id": 1, "title": "a", "result": "failed", "severity": "high"}]}]})
+    .to_string();
+    let mut a = Client::login(&w.s, "analyst", PW).await;
+    let page = a.get("/compliance").await.ok();
+    assert!(page.body.contains("id=\"cmp-import\""), "{}", page.body);
+    let csrf = a.csrf().await;
+    let post = |ct: String| {
+        Request::builder()
+            .method("POST")
+            .uri("/compliance/import")
+            .header(header::CONTENT_TYPE, ct)
+    };
+    // Wrong CSRF token: refused, nothing stored.
+    let (ct, body) = scan_form("forged", "A", &scan);
+    let r = a.request(post(ct), Body::from(body)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Not a scan result: 400 naming the position.
+    let (ct, body) = scan_form(&csrf, "A", "{\"host\": 5}");
+    let r = a.request(post(ct), Body::from(body)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("line 1"), "{}", r.body);
+    let (_, v) = w.s.call("GET", "/api/v1/scans", Some(&w.admin), None).await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 0, "{v}");
+
+    let (ct, body) = scan_form(&csrf, "A", &scan);
+    let r = a.request(post(ct), Body::from(body)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = a.get("/compliance?ok=scan_imported").await.ok();
+    assert!(
+        page.body.contains("pc-import-01") && page.body.contains("Đã ghi nhận kết quả quét."),
+        "{}",
+        page.body
+    );
+    let (_, v) =
+        w.s.call(
+            "GET",
+            "/api/v1/findings?agency_code=A",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert!(v.to_string().contains("pc-import-01"), "{v}");
+
+    // An agency officer cannot record a scan for another agency.
+    let mut b = Client::login(&w.s, "officer_b", PW).await;
+    let csrf = b.csrf().await;
+    let (ct, body) = scan_form(&csrf, "A", &scan);
+    let r = b.request(post(ct), Body::from(body)).await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN,
+        "officer of B importing for A: {} {}",
+        r.status,
+        r.body
+    );
+}

@@ -161,11 +161,12 @@ pub struct ComplianceView {
 /// Most hosts listed in a view (the figures count them all).
 pub const MAX_HOSTS_LISTED: usize = 500;
 
+/// Sums in tenths of a percent, so that a mean does not depend on the order of hosts.
 #[derive(Default)]
 struct Acc {
     hosts: i64,
     scored: i64,
-    sum: f64,
+    tenths: i64,
     failed: i64,
 }
 
@@ -175,12 +176,12 @@ impl Acc {
         self.failed += p.failed;
         if let Some(s) = p.score {
             self.scored += 1;
-            self.sum += s;
+            self.tenths += (s * 10.0).round() as i64;
         }
     }
 
     fn rate(&self) -> Option<f64> {
-        (self.scored > 0).then(|| (self.sum / self.scored as f64 * 10.0).round() / 10.0)
+        (self.scored > 0).then(|| (self.tenths as f64 / self.scored as f64).round() / 10.0)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 use lachan_core::datefmt;
 use lachan_store::{ComplianceBy, ComplianceGroup, SystemQuery};
@@ -16,8 +16,9 @@ use super::incidents::{Coded, step5};
 use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use super::systems::Opt;
-use crate::AppState;
 use crate::service::scans::{self, ComplianceParams};
+use crate::{AppError, AppState};
+use lachan_core::auth::Action;
 
 pub struct GroupRow {
     pub label: String,
@@ -82,6 +83,10 @@ struct Page {
     host_rows: Vec<HostRow>,
     hosts_more: i64,
     scans: Vec<ScanRow>,
+    /// The import form, for those who may record findings.
+    can_import: bool,
+    import_agencies: Vec<Opt>,
+    import_systems: Vec<Opt>,
 }
 
 fn pct(s: Option<f64>) -> String {
@@ -237,6 +242,23 @@ pub async fn page(
     })
     .collect();
     let all = c.t("filter.all");
+    let can_import = ui.p.user.role.can(Action::RecordFindings);
+    let import_agencies = agencies
+        .iter()
+        .map(|a| Opt {
+            value: a.code.clone(),
+            label: format!("{} — {}", a.code, a.name),
+            selected: false,
+        })
+        .collect();
+    let import_systems = opts(
+        systems
+            .iter()
+            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name)))
+            .collect(),
+        None,
+        c.t("cmp.system_auto"),
+    );
     let agency_options = opts(
         agencies
             .into_iter()
@@ -298,6 +320,58 @@ pub async fn page(
         hosts_more: view.overall.hosts - view.hosts.len() as i64,
         host_rows,
         scans,
+        can_import,
+        import_agencies,
+        import_systems,
         c: ui.c,
     })
+}
+
+/// `POST /compliance/import`: a `lachan scan` JSON result uploaded from the console,
+/// recorded exactly as `lachan scan --upload` records it.
+pub async fn import(
+    State(st): State<Arc<AppState>>,
+    ui: Ui,
+    mut form: Multipart,
+) -> Result<Response, Fail> {
+    let mut csrf = String::new();
+    let mut params = scans::UploadParams::default();
+    let mut file = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(ui.fail(AppError::BadRequest(format!("upload: {e}")))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            file = field
+                .bytes()
+                .await
+                .map_err(|e| ui.fail(AppError::BadRequest(format!("file: {e}"))))?
+                .to_vec();
+            continue;
+        }
+        let v = field
+            .text()
+            .await
+            .map_err(|e| ui.fail(AppError::BadRequest(format!("{name}: {e}"))))?;
+        match name.as_str() {
+            "_csrf" => csrf = v,
+            "agency_code" => params.agency_code = Some(v),
+            "system_code" => params.system_code = Some(v).filter(|s| !s.trim().is_empty()),
+            _ => {}
+        }
+    }
+    ui.check_csrf(&csrf)?;
+    if file.is_empty() {
+        return Err(ui.fail(AppError::invalid(
+            "file",
+            "choose the JSON result of lachan scan (--format json)",
+        )));
+    }
+    scans::upload(&st, &ui.p, &params, &file)
+        .await
+        .or_page(&ui)?;
+    render::done("/compliance", "scan_imported")
 }

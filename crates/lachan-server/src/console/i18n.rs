@@ -1380,6 +1380,28 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "more hosts not listed",
     ),
     (
+        "cmp.import",
+        "Nhập kết quả lachan scan",
+        "Import a lachan scan result",
+    ),
+    (
+        "cmp.import_hint",
+        "Tệp JSON do lachan scan --format json tạo ra trên máy được kiểm tra; nội dung không đạt, tài khoản có vấn đề và mã độc trở thành phát hiện của cơ quan, đơn vị.",
+        "The JSON file lachan scan --format json wrote on the inspected host; failed checks, account problems and malware become findings of the agency.",
+    ),
+    ("cmp.file", "Tệp kết quả (JSON)", "Result file (JSON)"),
+    (
+        "cmp.system_auto",
+        "Tự xác định theo tài sản đã đăng ký",
+        "From the registered assets",
+    ),
+    ("cmp.import_submit", "Nhập kết quả", "Import"),
+    (
+        "ok.scan_imported",
+        "Đã ghi nhận kết quả quét.",
+        "Scan result recorded.",
+    ),
+    (
         "cmp.none",
         "Chưa có kết quả quét nào.",
         "No scan results yet.",

@@ -147,6 +147,12 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/plans/{id}/targets", post(plans::add_target))
         .route("/targets/{id}/result", post(plans::record_result))
         .route("/compliance", get(compliance::page))
+        .route(
+            "/compliance/import",
+            post(compliance::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::service::scans::MAX_SCAN_BYTES + 64 * 1024,
+            )),
+        )
         .route("/targets/{id}", get(checklist::page))
         .route("/targets/{id}/items", post(checklist::save))
         .route("/monitors", get(monitors::list).post(monitors::create))

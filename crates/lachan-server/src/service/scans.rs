@@ -190,7 +190,7 @@ pub async fn upload(
         )));
     }
     record(
-        st,
+        st.store.as_ref(),
         &p.ctx(),
         &agency,
         system_code,
@@ -220,7 +220,18 @@ pub async fn from_agent(
     u.host.interfaces = vec![UploadInterface {
         addresses: agent.ips.clone(),
     }];
-    record(st, &ctx, &agency, None, None, u, body).await
+    record(st.store.as_ref(), &ctx, &agency, None, None, u, body).await
+}
+
+/// Record a scan document for `agency` outside a request (the demo data).
+pub async fn record_document(
+    store: &dyn lachan_store::Store,
+    ctx: &lachan_store::AuditCtx,
+    agency: &lachan_core::registry::Agency,
+    body: &[u8],
+) -> Result<(ScanRecord, i64), AppError> {
+    let u = parse(body)?;
+    record(store, ctx, agency, None, None, u, body).await
 }
 
 fn parse(body: &[u8]) -> Result<Upload, AppError> {
@@ -250,7 +261,7 @@ fn parse(body: &[u8]) -> Result<Upload, AppError> {
 }
 
 async fn record(
-    st: &AppState,
+    store: &dyn lachan_store::Store,
     ctx: &lachan_store::AuditCtx,
     agency: &lachan_core::registry::Agency,
     system_code: Option<String>,
@@ -261,8 +272,7 @@ async fn record(
     let host = u.host.hostname.trim().to_string();
     let (system_id, system_code) = match system_code {
         Some(c) => {
-            let sys = st
-                .store
+            let sys = store
                 .system(&c)
                 .await?
                 .filter(|s| s.agency_id == agency.id)
@@ -277,8 +287,7 @@ async fn record(
                 })?;
             (Some(sys.system.id), Some(sys.system.code))
         }
-        None => match st
-            .store
+        None => match store
             .system_for_host(agency.id, &host, &u.host.addresses())
             .await?
         {
@@ -409,7 +418,7 @@ async fn record(
         failed_checks,
         passing,
     };
-    Ok(st.store.record_scan(ctx, &scan).await?)
+    Ok(store.record_scan(ctx, &scan).await?)
 }
 
 pub async fn list(

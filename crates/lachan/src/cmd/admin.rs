@@ -244,13 +244,14 @@ async fn run_async(c: AdminCommand) -> anyhow::Result<ExitCode> {
                 Some(s) => {
                     println!(
                         "demo data loaded: {} agencies, {} systems, {} plans, {} findings, \
-                         {} letters, {} incidents",
+                         {} letters, {} incidents, {} compliance scans",
                         s.agencies,
                         s.systems,
                         s.ops.plans,
                         s.ops.findings,
                         s.ops.letters,
-                        s.ops.incidents
+                        s.ops.incidents,
+                        s.ops.scans
                     );
                     println!("demo users (password for all: {}):", s.password);
                     for (u, r) in s.users {

@@ -76,6 +76,10 @@ pub struct ScanArgs {
     /// Inspection target this scan is the result of, for --upload
     #[arg(long, value_name = "ID")]
     pub target_id: Option<i64>,
+    /// Information system this host serves (code), for --upload; without it the server
+    /// links the host to the system whose registered assets name it
+    #[arg(long, value_name = "CODE")]
+    pub system: Option<String>,
     /// SHA-256 of the server's certificate, to trust a self-signed server
     #[arg(long, value_name = "HEX")]
     pub server_cert_sha256: Option<String>,
@@ -92,6 +96,9 @@ fn upload(args: &ScanArgs, json: String) -> anyhow::Result<()> {
     let mut path = String::from("/scans?");
     if let Some(a) = &args.agency {
         path.push_str(&format!("agency_code={}&", url_encode(a)));
+    }
+    if let Some(c) = &args.system {
+        path.push_str(&format!("system_code={}&", url_encode(c)));
     }
     if let Some(t) = args.target_id {
         path.push_str(&format!("target_id={t}"));
@@ -110,8 +117,12 @@ fn upload(args: &ScanArgs, json: String) -> anyhow::Result<()> {
         anyhow::bail!("upload refused (HTTP {status}): {msg}");
     }
     eprintln!(
-        "Đã tải lên / uploaded: scan #{} of {} — {} findings ({} new)",
-        v["id"], v["host"], v["findings"], v["findings_new"]
+        "Đã tải lên / uploaded: scan #{} of {} (system {}) — {} findings ({} new)",
+        v["id"],
+        v["host"],
+        v["system_code"].as_str().unwrap_or("—"),
+        v["findings"],
+        v["findings_new"]
     );
     Ok(())
 }

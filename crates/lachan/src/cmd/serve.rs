@@ -144,14 +144,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             Some(d) => {
                 println!(
                     "Dữ liệu mẫu / demo data loaded: {} agencies, {} information systems, \
-                     {} inspection plans ({} targets), {} findings, {} letters, {} incidents.",
+                     {} inspection plans ({} targets), {} findings, {} letters, {} incidents, \
+                     {} compliance scans.",
                     d.agencies,
                     d.systems,
                     d.ops.plans,
                     d.ops.targets,
                     d.ops.findings,
                     d.ops.letters,
-                    d.ops.incidents
+                    d.ops.incidents,
+                    d.ops.scans
                 );
                 println!("Demo users (password for all: {}):", d.password);
                 for (u, r) in &d.users {
