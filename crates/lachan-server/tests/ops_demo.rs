@@ -124,3 +124,46 @@ async fn half_year_report_matches_the_demo_data() {
     );
     let _: &Value = &v["method"]["findings"];
 }
+
+/// The demo's scan history: hosts linked to their systems, a trend that improves, findings
+/// of fixed checks verified by the later scans.
+#[tokio::test]
+async fn demo_compliance_history_is_real() {
+    let s = TestServer::new().await;
+    let seed = lachan_server::seed::seed_demo(s.store.as_ref(), "test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(seed.ops.scans >= 60, "{}", seed.ops.scans);
+    let admin = s.login("admin", ADMIN_PW).await;
+    let (st, v) = s
+        .call("GET", "/api/v1/compliance?by=level", Some(&admin), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let hosts = v["overall"]["hosts"].as_i64().unwrap();
+    assert_eq!(hosts as usize * 6, seed.ops.scans, "six scans per host");
+    assert!(
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| !g["key"].as_str().unwrap().is_empty()),
+        "every demo host is found among its system's assets: {v}"
+    );
+    let rates: Vec<f64> = v["overall"]["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["pass_rate"].as_f64())
+        .collect();
+    assert!(rates.first() < rates.last(), "{rates:?}");
+    let (_, f) = s
+        .call(
+            "GET",
+            "/api/v1/findings?source=scan&status=verified&limit=1",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(f["total"].as_i64().unwrap() > 0, "{f}");
+}
