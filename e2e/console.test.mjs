@@ -365,3 +365,46 @@ test("one full cycle: alert → incident → closed; plan → inspection → fin
   await page.goto(planUrl);
   assert.deepEqual(problems, [], "no script errors in the browser");
 });
+
+test("an inspector imports a lachan scan result and sees compliance by system and security level", { timeout: 120_000 }, async () => {
+  await context.clearCookies();
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu").fill(ADMIN_PW);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${base}/`);
+
+  const checks = [1, 2, 3, 4].map((i) => ({
+    id: `E2E-${i}`, title: `Check ${i}`, title_vi: `Nội dung ${i}`, severity: "high",
+    result: i === 4 ? "failed" : "passed",
+  }));
+  const file = path.join(dataDir, "scan-e2e.json");
+  fs.writeFileSync(file, JSON.stringify({
+    host: { hostname: "pc-e2e-01" },
+    policies: [{ id: "e2e_policy", name: "E2E policy", checks }],
+  }));
+  await page.locator('header nav a[href="/compliance"]').click();
+  await page.waitForURL(`${base}/compliance`);
+  await page.locator("#cmp-import-box summary").click();
+  await page.locator("#i-file").setInputFiles(file);
+  await page.locator("#i-agency").selectOption("XA-E2E");
+  await page.locator("#i-system").selectOption("HTTT-E2E-01");
+  await page.locator("#cmp-import button[type=submit]").click();
+  await page.waitForURL(`${base}/compliance?ok=scan_imported`);
+  const hosts = await page.locator("#cmp-hosts-table").innerText();
+  assert.match(hosts, /pc-e2e-01/);
+  assert.match(hosts, /HTTT-E2E-01/);
+  assert.match(hosts, /75\.0%/);
+  assert.equal(await page.locator("#cmp-trend circle").count() > 0, true, "the trend has today's point");
+
+  // Grouped by security level: the system was approved at level 3.
+  await page.locator("#f-by").selectOption("level");
+  await page.locator("#cmp-filter button[type=submit]").click();
+  await page.waitForURL(/\/compliance\?by=level/);
+  assert.match(await page.locator("#cmp-groups").innerText(), /Cấp độ 3\s+1\s+75\.0%/);
+  assert.match(await page.locator("#cmp-checks").innerText(), /E2E-4/);
+  assert.deepEqual(problems, [], "no script errors in the browser");
+});
