@@ -22,6 +22,7 @@ pub mod datefmt;
 pub mod demo;
 pub mod demo_ops;
 pub mod error;
+pub mod logins;
 pub mod monitor;
 pub mod ops;
 pub mod regime;

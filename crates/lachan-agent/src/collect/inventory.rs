@@ -1,11 +1,18 @@
 //! Inventory: OS and kernel, hardware, network interfaces, installed packages (dpkg or
-//! rpm), listening ports, local accounts with their groups. Each part is sent at start
-//! and again whenever it changes (checked every few minutes); account changes also
-//! produce one event per account added, removed or given administrator groups.
+//! rpm), listening ports, local accounts with their groups and last login. Each part is
+//! sent at start and again whenever it changes (checked every few minutes); account
+//! changes also produce one event per account added, removed or given administrator
+//! groups. A change of the accounts that is only newer logins is sent at most once an
+//! hour, so that logging in does not re-send the inventory each time.
+//!
+//! The last login is the later of `/var/log/lastlog` (one record per UID, read at its
+//! offset: the file is sparse and can be huge) and `/var/log/wtmp` (streamed).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use lachan_core::logins::{LoginRecord, read_lastlog, read_wtmp};
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -27,6 +34,32 @@ pub struct Inventory {
     /// Files read (tests point these elsewhere).
     passwd: PathBuf,
     group: PathBuf,
+    lastlog: PathBuf,
+    wtmp: PathBuf,
+    /// Least time between two sends of the accounts when only logins got newer.
+    login_resend: Duration,
+    /// The accounts last sent: hash without the logins, each account's login time, when.
+    accounts_sent: Option<AccountsSent>,
+}
+
+#[derive(Debug, Clone)]
+struct AccountsSent {
+    without_logins: String,
+    logins: BTreeMap<String, Option<i64>>,
+    at: Instant,
+}
+
+/// One local account as read from the account files and login databases.
+#[derive(Debug, Clone)]
+struct Account {
+    uid: u64,
+    shell: String,
+    groups: BTreeSet<String>,
+    last: Option<LoginRecord>,
+}
+
+fn sha256_hex(v: &Value) -> String {
+    hex::encode(Sha256::digest(v.to_string().as_bytes()))
 }
 
 fn read(p: &str) -> String {
@@ -192,7 +225,25 @@ impl Inventory {
             accounts: None,
             passwd: PathBuf::from("/etc/passwd"),
             group: PathBuf::from("/etc/group"),
+            lastlog: PathBuf::from("/var/log/lastlog"),
+            wtmp: PathBuf::from("/var/log/wtmp"),
+            login_resend: Duration::from_secs(3600),
+            accounts_sent: None,
         }
+    }
+
+    /// The login databases read for the last login (`lastlog`, `wtmp`).
+    pub fn with_login_files(mut self, lastlog: PathBuf, wtmp: PathBuf) -> Self {
+        self.lastlog = lastlog;
+        self.wtmp = wtmp;
+        self
+    }
+
+    /// Least time between two sends of the accounts when only logins got newer
+    /// (default one hour).
+    pub fn with_login_resend(mut self, every: Duration) -> Self {
+        self.login_resend = every;
+        self
     }
 
     pub fn with_account_files(mut self, passwd: PathBuf, group: PathBuf) -> Self {
@@ -201,8 +252,31 @@ impl Inventory {
         self
     }
 
-    /// name → (uid, shell, groups)
-    fn account_table(&self) -> BTreeMap<String, (u64, String, BTreeSet<String>)> {
+    /// The latest login per account name, from lastlog and wtmp; unreadable files give
+    /// nothing.
+    fn last_logins(&self, uids: &BTreeMap<String, u64>) -> BTreeMap<String, LoginRecord> {
+        let mut last = BTreeMap::new();
+        if let Ok(mut f) = std::fs::File::open(&self.lastlog) {
+            for (name, uid) in uids {
+                let Ok(uid) = u32::try_from(*uid) else {
+                    continue;
+                };
+                if let Ok(Some(r)) = read_lastlog(&mut f, uid) {
+                    last.insert(name.clone(), r);
+                }
+            }
+        }
+        if let Ok(wtmp) = std::fs::File::open(&self.wtmp).and_then(read_wtmp) {
+            for (name, r) in wtmp {
+                if uids.contains_key(&name) && last.get(&name).is_none_or(|o| r.time > o.time) {
+                    last.insert(name, r);
+                }
+            }
+        }
+        last
+    }
+
+    fn account_table(&self) -> BTreeMap<String, Account> {
         let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut primary: BTreeMap<String, String> = BTreeMap::new();
         for l in std::fs::read_to_string(&self.group)
@@ -236,27 +310,69 @@ impl Inventory {
             }
             out.insert(
                 f[0].to_string(),
-                (f[2].parse().unwrap_or(u64::MAX), f[6].to_string(), g),
+                Account {
+                    uid: f[2].parse().unwrap_or(u64::MAX),
+                    shell: f[6].to_string(),
+                    groups: g,
+                    last: None,
+                },
             );
+        }
+        let uids = out.iter().map(|(n, a)| (n.clone(), a.uid)).collect();
+        for (name, r) in self.last_logins(&uids) {
+            if let Some(a) = out.get_mut(&name) {
+                a.last = Some(r);
+            }
         }
         out
     }
 
-    fn accounts_part(&mut self) -> (Value, Vec<Value>) {
+    /// The accounts part, the same without the logins, each account's login time, and
+    /// the account-change events.
+    fn accounts_part(&mut self) -> (Value, AccountsSent, Vec<Value>) {
         let table = self.account_table();
         let list: Vec<Value> = table
             .iter()
-            .map(|(n, (uid, shell, g))| json!({"name": n, "uid": uid, "shell": shell, "groups": g}))
+            .map(|(n, a)| {
+                let at = a
+                    .last
+                    .as_ref()
+                    .and_then(|r| jiff::Timestamp::from_second(r.time).ok())
+                    .map(|t| t.to_string());
+                let from = a.last.as_ref().and_then(|r| r.origin().map(str::to_owned));
+                json!({"name": n, "uid": a.uid, "shell": a.shell, "groups": a.groups,
+                       "last_login": at, "last_login_from": from})
+            })
             .collect();
+        let without: Vec<Value> = list
+            .iter()
+            .cloned()
+            .map(|mut v| {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("last_login");
+                    o.remove("last_login_from");
+                }
+                v
+            })
+            .collect();
+        let sent = AccountsSent {
+            without_logins: sha256_hex(&json!(without)),
+            logins: table
+                .iter()
+                .map(|(n, a)| (n.clone(), a.last.as_ref().map(|r| r.time)))
+                .collect(),
+            at: Instant::now(),
+        };
         let now: BTreeMap<String, (u64, BTreeSet<String>)> = table
             .iter()
-            .map(|(n, (uid, _, g))| {
-                let admin = g
+            .map(|(n, a)| {
+                let admin = a
+                    .groups
                     .iter()
                     .filter(|x| ADMIN_GROUPS.contains(&x.as_str()))
                     .cloned()
                     .collect();
-                (n.clone(), (*uid, admin))
+                (n.clone(), (a.uid, admin))
             })
             .collect();
         let mut changes = Vec::new();
@@ -280,7 +396,25 @@ impl Inventory {
             }
         }
         self.accounts = Some(now);
-        (json!({"accounts": list}), changes)
+        (json!({"accounts": list}), sent, changes)
+    }
+
+    /// Whether the accounts differ from those last sent only by newer logins, and were
+    /// sent less than `login_resend` ago.
+    fn only_newer_logins_lately(&self, now: &AccountsSent) -> bool {
+        let Some(before) = &self.accounts_sent else {
+            return false;
+        };
+        before.at.elapsed() < self.login_resend
+            && before.without_logins == now.without_logins
+            && now.logins.iter().all(|(n, t)| {
+                let old = before.logins.get(n).copied().flatten();
+                match (old, t) {
+                    (None, _) => true,
+                    (Some(o), Some(t)) => *t >= o,
+                    (Some(_), None) => false,
+                }
+            })
     }
 
     fn account_event(&self, action: &str, name: &str, uid: u64, admin: &BTreeSet<String>) -> Value {
@@ -292,7 +426,7 @@ impl Inventory {
 
     /// Every part whose content changed since it was last sent, plus account changes.
     pub fn collect(&mut self) -> Vec<Value> {
-        let (accounts, mut changes) = self.accounts_part();
+        let (accounts, accounts_sent, mut changes) = self.accounts_part();
         let parts = [
             ("os", os()),
             ("hardware", hardware()),
@@ -303,9 +437,15 @@ impl Inventory {
         ];
         let mut out = Vec::new();
         for (kind, mut v) in parts {
-            let hash = hex::encode(Sha256::digest(v.to_string().as_bytes()));
+            let hash = sha256_hex(&v);
             if self.sent.get(kind) == Some(&hash) {
                 continue;
+            }
+            if kind == "accounts" {
+                if self.only_newer_logins_lately(&accounts_sent) {
+                    continue;
+                }
+                self.accounts_sent = Some(accounts_sent.clone());
             }
             self.sent.insert(kind.to_string(), hash);
             v["Channel"] = json!("lachan.inventory");
@@ -415,5 +555,96 @@ mod tests {
             "{actions:?}"
         );
         assert!(actions.contains(&("admin_granted", "an")), "{actions:?}");
+    }
+
+    fn accounts_of(events: &[Value]) -> Option<&Value> {
+        events.iter().find(|e| e["inventory.kind"] == "accounts")
+    }
+
+    fn account<'a>(part: &'a Value, name: &str) -> &'a Value {
+        part["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap()
+    }
+
+    #[test]
+    fn accounts_carry_the_last_login() {
+        use lachan_core::logins::{lastlog_record, wtmp_record};
+        use std::io::{Seek, SeekFrom, Write};
+
+        let data = tempfile::tempdir().unwrap();
+        let (passwd, group) = (data.path().join("passwd"), data.path().join("group"));
+        let (lastlog, wtmp) = (data.path().join("lastlog"), data.path().join("wtmp"));
+        std::fs::write(
+            &passwd,
+            "root:x:0:0:root:/root:/bin/bash\nan:x:1000:1000::/home/an:/bin/bash\n\
+             far:x:4000000:4000000::/home/far:/bin/bash\nnever:x:1001:1001::/:/bin/sh\n",
+        )
+        .unwrap();
+        std::fs::write(&group, "root:x:0:\nsudo:x:27:\nan:x:1000:\n").unwrap();
+        // Sparse, as on a real system: records only where UIDs logged in, one far out.
+        let mut f = std::fs::File::create(&lastlog).unwrap();
+        f.write_all(&lastlog_record(1_700_000_000, "tty1", ""))
+            .unwrap();
+        for (uid, t, host) in [
+            (1000u64, 1_700_000_100, "10.0.0.5"),
+            (4_000_000, 1_700_000_200, "vpn-gw"),
+        ] {
+            f.seek(SeekFrom::Start(uid * 292)).unwrap();
+            f.write_all(&lastlog_record(t, "pts/0", host)).unwrap();
+        }
+        drop(f);
+        // wtmp knows a later login of an than lastlog.
+        let mut w = wtmp_record("an", 1_700_000_050, "pts/1", "old");
+        w.extend(wtmp_record("an", 1_700_000_300, "pts/2", "10.0.0.9"));
+        w.extend(wtmp_record("ghost", 1_700_000_400, "pts/3", "x"));
+        std::fs::write(&wtmp, &w).unwrap();
+
+        let mut inv = Inventory::new(data.path(), "pc-01".into())
+            .with_account_files(passwd.clone(), group.clone())
+            .with_login_files(lastlog.clone(), wtmp.clone());
+        let first = inv.collect();
+        let part = accounts_of(&first).unwrap();
+        let root = account(part, "root");
+        assert_eq!(root["last_login"], "2023-11-14T22:13:20Z");
+        assert_eq!(root["last_login_from"], "tty1");
+        let an = account(part, "an");
+        assert_eq!(an["last_login"], "2023-11-14T22:18:20Z");
+        assert_eq!(an["last_login_from"], "10.0.0.9");
+        assert_eq!(account(part, "far")["last_login_from"], "vpn-gw");
+        let never = account(part, "never");
+        assert!(never["last_login"].is_null() && never["last_login_from"].is_null());
+        assert_eq!(
+            part["accounts"].as_array().unwrap().len(),
+            4,
+            "ghost is no account"
+        );
+
+        // Only a newer login: not sent again within the hour.
+        w.extend(wtmp_record("an", 1_700_000_900, "pts/4", "10.0.0.10"));
+        std::fs::write(&wtmp, &w).unwrap();
+        assert!(accounts_of(&inv.collect()).is_none());
+
+        // Any other change goes at once, with the newest login in it.
+        std::fs::write(&group, "root:x:0:\nsudo:x:27:\nan:x:1000:\nops:x:1100:an\n").unwrap();
+        let ev = inv.collect();
+        let part = accounts_of(&ev).expect("a group change is sent at once");
+        assert_eq!(account(part, "an")["last_login_from"], "10.0.0.10");
+
+        // A login record that vanished (a cleared lastlog) is not a newer login.
+        std::fs::write(&lastlog, b"").unwrap();
+        let part = accounts_of(&inv.collect()).map(|p| account(p, "root").clone());
+        assert!(part.is_some_and(|r| r["last_login"].is_null()));
+
+        // Once the hour is over, newer logins are sent too.
+        let mut inv = inv.with_login_resend(Duration::ZERO);
+        w.extend(wtmp_record("an", 1_700_001_000, "pts/5", "10.0.0.11"));
+        std::fs::write(&wtmp, &w).unwrap();
+        let ev = inv.collect();
+        let part = accounts_of(&ev).expect("resent after the interval");
+        assert_eq!(account(part, "an")["last_login_from"], "10.0.0.11");
     }
 }

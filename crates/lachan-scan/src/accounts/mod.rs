@@ -6,15 +6,15 @@
 //! `/etc/login.defs`, the binary `lastlog` and `wtmp` databases) whose paths are
 //! injectable through [`AccountSources`], so tests run on fixtures.
 
-mod logins;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::sca::Severity;
-pub use logins::{LoginRecord, lastlog_record, parse_lastlog, parse_wtmp, wtmp_record};
+pub use lachan_core::logins::{
+    LoginRecord, lastlog_record, parse_lastlog, parse_wtmp, read_lastlog, read_wtmp, wtmp_record,
+};
 
 /// Where the account databases are read from.
 #[derive(Debug, Clone)]
@@ -248,16 +248,16 @@ pub fn review_accounts(
         .unwrap_or_default();
     let uid_min = read(&src.login_defs).map(|t| uid_min(&t)).unwrap_or(1000);
     let mut last: BTreeMap<String, LoginRecord> = BTreeMap::new();
-    if let Ok(bytes) = std::fs::read(&src.lastlog) {
-        let by_uid = parse_lastlog(&bytes);
+    // lastlog is sparse and can be huge with high UIDs: one record per account.
+    if let Ok(mut f) = std::fs::File::open(&src.lastlog) {
         for u in &users {
-            if let Some(r) = by_uid.get(&u.uid) {
-                last.insert(u.name.clone(), r.clone());
+            if let Ok(Some(r)) = read_lastlog(&mut f, u.uid) {
+                last.insert(u.name.clone(), r);
             }
         }
     }
-    if let Ok(bytes) = std::fs::read(&src.wtmp) {
-        for (name, r) in parse_wtmp(&bytes) {
+    if let Ok(logins) = std::fs::File::open(&src.wtmp).and_then(read_wtmp) {
+        for (name, r) in logins {
             let newer = last.get(&name).is_none_or(|old| r.time > old.time);
             if newer {
                 last.insert(name, r);
