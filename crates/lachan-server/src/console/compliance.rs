@@ -16,6 +16,7 @@ use super::incidents::{Coded, step5};
 use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use super::systems::Opt;
+use super::upload::UploadForm;
 use crate::service::scans::{self, ComplianceParams};
 use crate::{AppError, AppState};
 use lachan_core::auth::Action;
@@ -113,7 +114,7 @@ fn given(v: &Option<String>) -> Option<&str> {
 
 /// `key=value&…` of the filters kept when narrowing to a group.
 fn narrow(q: &ComplianceParams, by: ComplianceBy, g: &ComplianceGroup) -> String {
-    let enc = |s: &str| url_escape(s);
+    let enc = render::enc;
     let mut parts = vec![format!("by={}", by.code())];
     if let Some(d) = given(&q.days) {
         parts.push(format!("days={}", enc(d)));
@@ -124,17 +125,6 @@ fn narrow(q: &ComplianceParams, by: ComplianceBy, g: &ComplianceGroup) -> String
         ComplianceBy::Level => parts.push(format!("level={}", enc(&g.key))),
     }
     parts.join("&")
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub async fn page(
@@ -332,45 +322,22 @@ pub async fn page(
 pub async fn import(
     State(st): State<Arc<AppState>>,
     ui: Ui,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, Fail> {
-    let mut csrf = String::new();
-    let mut params = scans::UploadParams::default();
-    let mut file = Vec::new();
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(ui.fail(AppError::BadRequest(format!("upload: {e}")))),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            file = field
-                .bytes()
-                .await
-                .map_err(|e| ui.fail(AppError::BadRequest(format!("file: {e}"))))?
-                .to_vec();
-            continue;
-        }
-        let v = field
-            .text()
-            .await
-            .map_err(|e| ui.fail(AppError::BadRequest(format!("{name}: {e}"))))?;
-        match name.as_str() {
-            "_csrf" => csrf = v,
-            "agency_code" => params.agency_code = Some(v),
-            "system_code" => params.system_code = Some(v).filter(|s| !s.trim().is_empty()),
-            _ => {}
-        }
-    }
-    ui.check_csrf(&csrf)?;
-    if file.is_empty() {
+    let form = UploadForm::read(&ui, form).await?;
+    ui.check_csrf(form.text("_csrf"))?;
+    let params = scans::UploadParams {
+        agency_code: form.given("agency_code"),
+        system_code: form.given("system_code"),
+        target_id: None,
+    };
+    let Some(file) = form.file else {
         return Err(ui.fail(AppError::invalid(
             "file",
             "choose the JSON result of lachan scan (--format json)",
         )));
-    }
-    scans::upload(&st, &ui.p, &params, &file)
+    };
+    scans::upload(&st, &ui.p, &params, &file.bytes)
         .await
         .or_page(&ui)?;
     render::done("/compliance", "scan_imported")

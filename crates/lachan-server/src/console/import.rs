@@ -69,42 +69,12 @@ fn text(v: &serde_json::Value) -> String {
 pub async fn upload(
     State(st): State<Arc<AppState>>,
     ui: Ui,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, Fail> {
-    let mut csrf = String::new();
-    let mut kind = String::new();
-    let mut file: Option<(Option<String>, Vec<u8>)> = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(ui.fail(AppError::BadRequest(format!("upload: {e}")))),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        match name.as_str() {
-            "_csrf" | "kind" => {
-                let v = field
-                    .text()
-                    .await
-                    .map_err(|e| ui.fail(AppError::BadRequest(format!("{name}: {e}"))))?;
-                if name == "_csrf" {
-                    csrf = v;
-                } else {
-                    kind = v;
-                }
-            }
-            "file" => {
-                let fname = field.file_name().map(str::to_string);
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ui.fail(AppError::BadRequest(format!("file: {e}"))))?;
-                file = Some((fname, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    ui.check_csrf(&csrf)?;
+    let form = super::upload::UploadForm::read(&ui, form).await?;
+    ui.check_csrf(form.text("_csrf"))?;
+    let kind = form.text("kind").to_string();
+    let file = form.file.map(|f| (f.name, f.bytes));
     let sheet = SheetKind::parse(&kind)
         .ok_or_else(|| ui.fail(AppError::invalid("kind", "must be agencies or systems")))?;
     let Some((fname, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {

@@ -888,47 +888,20 @@ pub async fn add_evidence(
     State(st): State<Arc<AppState>>,
     ui: Ui,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, Fail> {
-    let mut csrf = String::new();
-    let mut note = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(ui.fail(AppError::BadRequest(format!("upload: {e}")))),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        match name.as_str() {
-            "_csrf" | "note" => {
-                let v = field
-                    .text()
-                    .await
-                    .map_err(|e| ui.fail(AppError::BadRequest(format!("{name}: {e}"))))?;
-                if name == "_csrf" {
-                    csrf = v;
-                } else {
-                    note = v;
-                }
-            }
-            "file" => {
-                let fname = field.file_name().unwrap_or_default().to_string();
-                let media = field.content_type().unwrap_or_default().to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ui.fail(AppError::BadRequest(format!("file: {e}"))))?;
-                file = Some((fname, media, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    ui.check_csrf(&csrf)?;
-    let Some((fname, media, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
+    let form = super::upload::UploadForm::read(&ui, form).await?;
+    ui.check_csrf(form.text("_csrf"))?;
+    let Some(file) = form.file.as_ref() else {
         return Err(ui.fail(AppError::invalid("file", "choose a file")));
     };
-    ops::add_evidence(&st, &ui.p, id, &fname, &media, &bytes, Some(&note))
+    let (fname, media, bytes) = (
+        file.name.clone().unwrap_or_default(),
+        &file.media_type,
+        &file.bytes,
+    );
+    let note = form.text("note").to_string();
+    ops::add_evidence(&st, &ui.p, id, &fname, media, bytes, Some(&note))
         .await
         .or_page(&ui)?;
     done(&format!("/incidents/{id}"), "added")

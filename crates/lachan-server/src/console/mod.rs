@@ -32,6 +32,7 @@ mod session;
 mod subscriptions;
 mod systems;
 mod tuning;
+mod upload;
 mod users;
 
 use std::sync::Arc;
