@@ -31,16 +31,25 @@ pub struct Detection {
 /// Channel (lower-case), event ids, field-map name, indexes of the member rules.
 type GroupMembers = (String, Vec<u32>, Option<String>, Vec<usize>);
 
-/// One compiled engine. Routes whose rule lists are identical (process creation in Sysmon
-/// and in the Security log, say) share one engine: its indexes and automata are the
-/// biggest part of the detector's memory. The engine is built on first use, so rules for
-/// inputs a hunt never sees cost neither time nor memory.
+/// A route's rules, compiled into one engine or, for long rule lists, into a few engines
+/// of a share each. Routes whose rule lists are identical (process creation in Sysmon and
+/// in the Security log, say) share one slot: its indexes and automata are the biggest part
+/// of the detector's memory. Engines are built on first use, so rules for inputs a hunt
+/// never sees cost neither time nor memory; a slot in parts is built by every thread that
+/// needs it at once, each starting with a different part, instead of all but one waiting.
 struct EngineSlot {
+    parts: Vec<EnginePart>,
+}
+
+struct EnginePart {
     pending: Mutex<Vec<CompiledRule>>,
     engine: OnceLock<Engine>,
 }
 
-impl EngineSlot {
+/// Rule lists longer than this are compiled in parts (one per worker thread at most).
+const RULES_PER_PART: usize = 300;
+
+impl EnginePart {
     fn engine(&self) -> &Engine {
         self.engine.get_or_init(|| {
             let rules = match self.pending.lock() {
@@ -51,6 +60,34 @@ impl EngineSlot {
             engine.extend_compiled_rules(rules);
             engine
         })
+    }
+}
+
+impl EngineSlot {
+    fn new(rules: Vec<CompiledRule>) -> Self {
+        let threads = rayon::current_num_threads().max(1);
+        let parts = (rules.len() / RULES_PER_PART).clamp(1, threads);
+        let per = rules.len().div_ceil(parts).max(1);
+        let mut rules = rules.into_iter();
+        let parts = (0..parts)
+            .map(|_| EnginePart {
+                pending: Mutex::new(rules.by_ref().take(per).collect()),
+                engine: OnceLock::new(),
+            })
+            .collect();
+        EngineSlot { parts }
+    }
+
+    /// The built engines, in part order.
+    fn engines(&self) -> impl Iterator<Item = &Engine> {
+        if self.parts.len() > 1 && self.parts.iter().any(|p| p.engine.get().is_none()) {
+            // Build first the part this thread is least likely to find under way.
+            let start = rayon::current_thread_index().unwrap_or(0) % self.parts.len();
+            for i in 0..self.parts.len() {
+                self.parts[(start + i) % self.parts.len()].engine();
+            }
+        }
+        self.parts.iter().map(EnginePart::engine)
     }
 }
 
@@ -137,11 +174,9 @@ impl Detector {
         let mut by_channel: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, (channel, event_ids, fields, member_rules)) in members.into_iter().enumerate() {
             let slot = *slot_of.entry(member_rules).or_insert_with_key(|m| {
-                let pending = m.iter().map(|&r| compiled[r].clone()).collect();
-                slots.push(EngineSlot {
-                    pending: Mutex::new(pending),
-                    engine: OnceLock::new(),
-                });
+                slots.push(EngineSlot::new(
+                    m.iter().map(|&r| compiled[r].clone()).collect(),
+                ));
                 slots.len() - 1
             });
             if Some(i) != unrouted_slot && !channel.is_empty() {
@@ -176,9 +211,12 @@ impl Detector {
     }
 
     pub fn warm_up(&self) {
-        self.slots.par_iter().for_each(|s| {
-            s.engine();
-        });
+        self.slots
+            .par_iter()
+            .flat_map(|s| s.parts.par_iter())
+            .for_each(|p| {
+                p.engine();
+            });
     }
 
     /// Metadata of every loaded rule; [`Detection::rule`] indexes into it.
@@ -224,13 +262,15 @@ impl Detector {
             if !g.event_ids.is_empty() && !id_ok {
                 continue;
             }
-            let engine = self.slots[g.slot].engine();
-            let results = match &g.fieldmap {
-                Some(map) => engine.evaluate(&RenamedEvent::new(event, map)),
-                None => engine.evaluate(event),
-            };
-            for r in results {
-                self.push(r, &mut out);
+            let renamed = g.fieldmap.as_ref().map(|map| RenamedEvent::new(event, map));
+            for engine in self.slots[g.slot].engines() {
+                let results = match &renamed {
+                    Some(r) => engine.evaluate(r),
+                    None => engine.evaluate(event),
+                };
+                for r in results {
+                    self.push(r, &mut out);
+                }
             }
         }
         out
