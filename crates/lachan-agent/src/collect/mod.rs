@@ -58,20 +58,25 @@ pub(crate) async fn run_periodic<P: Periodic>(mut source: P, tx: mpsc::Sender<Re
             Err(_) => return,
         };
         source = back;
-        for event in events {
-            if tx
-                .send(Record {
-                    event,
-                    cursor: None,
-                })
-                .await
-                .is_err()
-            {
-                return;
-            }
+        if !send_all(&tx, events).await {
+            return;
         }
         tokio::time::sleep(source.interval()).await;
     }
+}
+
+/// Send events without a cursor, in order; false once the receiver is gone.
+pub(crate) async fn send_all(tx: &mpsc::Sender<Record>, events: Vec<Value>) -> bool {
+    for event in events {
+        let r = Record {
+            event,
+            cursor: None,
+        };
+        if tx.send(r).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Saved source positions (`cursors.json`).

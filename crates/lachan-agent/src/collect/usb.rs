@@ -119,17 +119,8 @@ impl Collector for Usb {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
         Box::pin(async move {
             loop {
-                for event in self.poll_once() {
-                    if tx
-                        .send(Record {
-                            event,
-                            cursor: None,
-                        })
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
+                if !super::send_all(&tx, self.poll_once()).await {
+                    return;
                 }
                 tokio::time::sleep(self.poll).await;
             }

@@ -201,22 +201,6 @@ async fn blocking<T: Send + 'static>(
     .ok()
 }
 
-async fn send(tx: &mpsc::Sender<Record>, events: Vec<Value>) -> bool {
-    for event in events {
-        if tx
-            .send(Record {
-                event,
-                cursor: None,
-            })
-            .await
-            .is_err()
-        {
-            return false;
-        }
-    }
-    true
-}
-
 /// Watches until the receiver is gone, or polls when inotify cannot do the job.
 pub(super) async fn run(fim: Fim, tx: mpsc::Sender<Record>) {
     let stream = Inotify::init().and_then(|i| i.into_event_stream(vec![0u8; 64 * 1024]));
@@ -237,7 +221,7 @@ pub(super) async fn run(fim: Fim, tx: mpsc::Sender<Record>) {
     else {
         return;
     };
-    if !send(&tx, events).await {
+    if !crate::collect::send_all(&tx, events).await {
         return;
     }
     tracing::info!(watches = watcher.len(), "FIM watching");
@@ -296,7 +280,7 @@ pub(super) async fn run(fim: Fim, tx: mpsc::Sender<Record>) {
                 };
                 let Some((f, w, events)) = job else { return };
                 (fim, watcher) = (f, w);
-                if !send(&tx, events).await {
+                if !crate::collect::send_all(&tx, events).await {
                     return;
                 }
             }
