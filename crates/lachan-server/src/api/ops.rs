@@ -407,7 +407,8 @@ pub async fn list_scans(
     Query(f): Query<ScanFilter>,
 ) -> Result<Json<Value>, AppError> {
     let host = f.host.as_deref().map(str::trim).filter(|h| !h.is_empty());
-    let items = crate::service::scans::list(&st, &p, host).await?;
+    let items =
+        crate::service::scans::list(&st, &p, host, crate::service::scans::MAX_LISTED).await?;
     Ok(Json(json!({"items": items})))
 }
 

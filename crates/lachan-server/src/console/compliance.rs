@@ -17,9 +17,12 @@ use super::render::{self, Ctx, Fail};
 use super::session::{OrPage, Ui};
 use super::systems::Opt;
 use super::upload::UploadForm;
-use crate::service::scans::{self, ComplianceParams};
+use crate::service::scans::{self, ComplianceParams, given};
 use crate::{AppError, AppState};
 use lachan_core::auth::Action;
+
+/// Recent scans listed below the figures.
+const RECENT_SCANS: i64 = 50;
 
 pub struct GroupRow {
     pub label: String,
@@ -108,10 +111,6 @@ fn opts(items: Vec<(String, String)>, chosen: Option<&str>, all: &str) -> Vec<Op
     v
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// `key=value&…` of the filters kept when narrowing to a group.
 fn narrow(q: &ComplianceParams, by: ComplianceBy, g: &ComplianceGroup) -> String {
     let enc = render::enc;
@@ -133,7 +132,9 @@ pub async fn page(
     Query(q): Query<ComplianceParams>,
 ) -> Result<Response, Fail> {
     let view = scans::view(&st, &ui.p, &q).await.or_page(&ui)?;
-    let recent = scans::list(&st, &ui.p, None).await.or_page(&ui)?;
+    let recent = scans::list(&st, &ui.p, None, RECENT_SCANS)
+        .await
+        .or_page(&ui)?;
     let agencies = crate::service::list_agencies(&st, &ui.p)
         .await
         .or_page(&ui)?;
@@ -206,7 +207,6 @@ pub async fn page(
         .collect();
     let scans = recent
         .into_iter()
-        .take(50)
         .map(|s| ScanRow {
             host: s.host,
             agency: s.agency_code,
@@ -233,38 +233,20 @@ pub async fn page(
     .collect();
     let all = c.t("filter.all");
     let can_import = ui.p.user.role.can(Action::RecordFindings);
-    let import_agencies = agencies
+    let coded = |code: &str, name: &str| (code.to_string(), format!("{code} — {name}"));
+    let agency_items: Vec<_> = agencies.iter().map(|a| coded(&a.code, &a.name)).collect();
+    let system_items: Vec<_> = systems.iter().map(|s| coded(&s.code, &s.name)).collect();
+    let import_agencies = agency_items
         .iter()
-        .map(|a| Opt {
-            value: a.code.clone(),
-            label: format!("{} — {}", a.code, a.name),
+        .map(|(value, label)| Opt {
+            value: value.clone(),
+            label: label.clone(),
             selected: false,
         })
         .collect();
-    let import_systems = opts(
-        systems
-            .iter()
-            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name)))
-            .collect(),
-        None,
-        c.t("cmp.system_auto"),
-    );
-    let agency_options = opts(
-        agencies
-            .into_iter()
-            .map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name)))
-            .collect(),
-        given(&q.agency_code),
-        all,
-    );
-    let system_options = opts(
-        systems
-            .into_iter()
-            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name)))
-            .collect(),
-        given(&q.system_code),
-        all,
-    );
+    let import_systems = opts(system_items.clone(), None, c.t("cmp.system_auto"));
+    let agency_options = opts(agency_items, given(&q.agency_code), all);
+    let system_options = opts(system_items, given(&q.system_code), all);
     let level_options = opts(
         (1..=5)
             .map(|l: i64| (l.to_string(), level_name(&l.to_string())))

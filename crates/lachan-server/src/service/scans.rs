@@ -158,27 +158,25 @@ pub async fn upload(
                 .ok_or_else(|| {
                     AppError::invalid("target_id", format!("inspection target {t} not found"))
                 })?;
-            (target.agency_code, target.system_code)
+            // A system named by the uploader wins over the target's.
+            (
+                target.agency_code,
+                given(&params.system_code)
+                    .map(str::to_string)
+                    .or(target.system_code),
+            )
         }
         None => {
-            let code = params
-                .agency_code
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "agency_code",
-                        "name the agency of the scanned host (or a target_id)",
-                    )
-                })?;
-            let system = params
-                .system_code
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string);
-            (code.to_string(), system)
+            let code = given(&params.agency_code).ok_or_else(|| {
+                AppError::invalid(
+                    "agency_code",
+                    "name the agency of the scanned host (or a target_id)",
+                )
+            })?;
+            (
+                code.to_string(),
+                given(&params.system_code).map(str::to_string),
+            )
         }
     };
     let agency = st.store.agency(&agency_code).await?.ok_or_else(|| {
@@ -421,13 +419,19 @@ async fn record(
     Ok(store.record_scan(ctx, &scan).await?)
 }
 
+/// Most scans a list returns.
+pub const MAX_LISTED: i64 = 500;
+
+/// Scans in scope, newest first, at most `limit` (capped at [`MAX_LISTED`]).
 pub async fn list(
     st: &AppState,
     p: &Principal,
     host: Option<&str>,
+    limit: i64,
 ) -> Result<Vec<ScanRecord>, AppError> {
     p.require(Action::ReadOperations)?;
-    Ok(st.store.list_scans(&p.scope, host, 500).await?)
+    let limit = limit.clamp(1, MAX_LISTED);
+    Ok(st.store.list_scans(&p.scope, host, limit).await?)
 }
 
 pub async fn get(st: &AppState, p: &Principal, id: i64) -> Result<(ScanRecord, Value), AppError> {
@@ -459,7 +463,8 @@ pub struct ComplianceParams {
     pub days: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
+/// A query or form value with content, trimmed.
+pub fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -59,6 +59,19 @@ impl SqliteStore {
                 )));
             }
         }
+        if let Some(sys) = s.system_id {
+            let owner: Option<(i64,)> =
+                sqlx::query_as("SELECT agency_id FROM systems WHERE id = ?")
+                    .bind(sys)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owner.map(|(a,)| a) != Some(s.agency_id) {
+                return Err(StoreError::Invalid(lachan_core::FieldError::new(
+                    "system_code",
+                    format!("information system {sys} is not a system of this agency"),
+                )));
+            }
+        }
         let at = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO scans (agency_id, host, target_id, system_id, started_at, finished_at,
@@ -94,19 +107,6 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(sys) = s.system_id {
-            let owner: Option<(i64,)> =
-                sqlx::query_as("SELECT agency_id FROM systems WHERE id = ?")
-                    .bind(sys)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if owner.map(|(a,)| a) != Some(s.agency_id) {
-                return Err(StoreError::Invalid(lachan_core::FieldError::new(
-                    "system_code",
-                    format!("information system {sys} is not a system of this agency"),
-                )));
-            }
-        }
         let mut created = 0;
         let mut reopened = 0;
         for f in &s.findings {
@@ -121,26 +121,19 @@ impl SqliteStore {
             }
         }
         let mut verified = 0;
+        // Accepted risks stay as they are; anything else still live is verified.
+        let verifiable = ["open", "acknowledged", "fixed"];
         for fp in &s.passing {
             let live: Option<(i64,)> = sqlx::query_as(
-                "SELECT id FROM findings WHERE fingerprint = ?
-                 AND status IN ('open', 'acknowledged', 'fixed')",
+                "SELECT id FROM findings WHERE fingerprint = ? AND status <> 'verified'",
             )
             .bind(fp)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((fid,)) = live {
                 let reason = format!("Lần quét #{id} ({}): kiểm tra đã đạt", s.host);
-                let statuses = ["open", "acknowledged", "fixed"];
-                verified += move_if(
-                    &mut tx,
-                    ctx,
-                    fid,
-                    &statuses,
-                    FindingStatus::Verified,
-                    &reason,
-                )
-                .await? as i64;
+                let to = FindingStatus::Verified;
+                verified += move_if(&mut tx, ctx, fid, &verifiable, to, &reason).await? as i64;
             }
         }
         if let Some(t) = s.target_id {
