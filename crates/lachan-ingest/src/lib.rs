@@ -16,4 +16,4 @@ pub mod syslog;
 
 pub use framing::{FrameError, SyslogFramer};
 pub use ndjson::{NdjsonError, NdjsonLimits, parse_ndjson};
-pub use normalize::{Normalized, normalize};
+pub use normalize::{Arrival, Normalized, normalize};

@@ -23,6 +23,10 @@ pub enum StoreError {
     Migration { version: i64, message: String },
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    /// The store cannot take the request now (closed, or a write it was grouped with
+    /// failed); nothing of it was stored.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
     /// A stored row that the code itself wrote no longer reads back.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

@@ -373,7 +373,7 @@ pub trait AlertStore: Send + Sync + 'static {
 #[async_trait]
 pub trait EventStore: Send + Sync + 'static {
     /// Store a batch in one transaction; when this returns `Ok` every event is on disk.
-    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<String>>;
+    async fn append_events(&self, events: Vec<NewEvent>) -> StoreResult<Vec<String>>;
     /// Store an agent's batch `seq` unless that number (or a later one) was stored before,
     /// in the same transaction as the agent's sequence mark, so a retried batch is never
     /// stored twice. Numbers may skip (batches the agent dropped past its spool bound).
@@ -381,7 +381,7 @@ pub trait EventStore: Send + Sync + 'static {
         &self,
         agent_id: i64,
         seq: i64,
-        events: &[NewEvent],
+        events: Vec<NewEvent>,
     ) -> StoreResult<BatchOutcome>;
     /// Matching events, newest first; the total is exact up to [`EXACT_TOTAL_UP_TO`].
     async fn search_events(&self, q: &EventQuery) -> StoreResult<EventPage>;

@@ -65,7 +65,7 @@ async fn broad_totals_stop_at_the_exact_bound_and_paging_stays_right() {
         })
         .collect();
     for chunk in batch.chunks(5_000) {
-        s.append_events(chunk).await.unwrap();
+        s.append_events(chunk.to_vec()).await.unwrap();
     }
     let p = s.search_events(&query("login")).await.unwrap();
     assert!(
@@ -111,7 +111,7 @@ async fn append_search_page_and_retention() {
             )
         })
         .collect();
-    let ids = s.append_events(&batch).await.unwrap();
+    let ids = s.append_events(batch.clone()).await.unwrap();
     assert_eq!(ids.len(), 30);
     assert_eq!(s.event_count().await.unwrap(), 30);
 
@@ -180,7 +180,7 @@ async fn append_search_page_and_retention() {
     drop(s);
     let s = SqliteEventStore::open(&path).await.unwrap();
     let more = s
-        .append_events(&[ev(T0 + 5, None, "x", "later")])
+        .append_events(vec![ev(T0 + 5, None, "x", "later")])
         .await
         .unwrap();
     assert!(!ids.contains(&more[0]));
@@ -285,32 +285,103 @@ async fn agent_batches_are_stored_once() {
     let s = SqliteEventStore::open(&path).await.unwrap();
     let b = |n: i64| vec![ev(T0 + n, Some(1), "pc-1", &format!("line {n}"))];
     assert!(
-        matches!(s.append_agent_batch(7, 1, &b(1)).await.unwrap(), BatchOutcome::Stored(ids) if ids.len() == 1)
+        matches!(s.append_agent_batch(7, 1, b(1)).await.unwrap(), BatchOutcome::Stored(ids) if ids.len() == 1)
     );
     // A retry of batch 1 (its acknowledgement was lost) stores nothing.
     assert_eq!(
-        s.append_agent_batch(7, 1, &b(1)).await.unwrap(),
+        s.append_agent_batch(7, 1, b(1)).await.unwrap(),
         BatchOutcome::Duplicate { last_seq: 1 }
     );
     // Numbers may skip (batches dropped on the agent), but never go back.
     assert!(matches!(
-        s.append_agent_batch(7, 5, &b(5)).await.unwrap(),
+        s.append_agent_batch(7, 5, b(5)).await.unwrap(),
         BatchOutcome::Stored(_)
     ));
     assert_eq!(
-        s.append_agent_batch(7, 3, &b(3)).await.unwrap(),
+        s.append_agent_batch(7, 3, b(3)).await.unwrap(),
         BatchOutcome::Duplicate { last_seq: 5 }
     );
     // Another agent has its own numbers; the marks survive a reopen.
     assert!(matches!(
-        s.append_agent_batch(8, 1, &b(1)).await.unwrap(),
+        s.append_agent_batch(8, 1, b(1)).await.unwrap(),
         BatchOutcome::Stored(_)
     ));
     drop(s);
     let s = SqliteEventStore::open(&path).await.unwrap();
     assert_eq!(
-        s.append_agent_batch(7, 5, &b(5)).await.unwrap(),
+        s.append_agent_batch(7, 5, b(5)).await.unwrap(),
         BatchOutcome::Duplicate { last_seq: 5 }
     );
     assert_eq!(s.event_count().await.unwrap(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_appends_commit_together_and_each_gets_its_own_answer() {
+    use lachan_store::BatchOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let s = std::sync::Arc::new(
+        SqliteEventStore::open(&dir.path().join("events.db"))
+            .await
+            .unwrap(),
+    );
+    let mut plain = Vec::new();
+    for t in 0..24i64 {
+        let s = s.clone();
+        plain.push(tokio::spawn(async move {
+            let batch = (0..40)
+                .map(|i| {
+                    ev(
+                        T0 + t * 100 + i,
+                        Some(1),
+                        &format!("h{t}"),
+                        &format!("task{t} n{i}"),
+                    )
+                })
+                .collect();
+            s.append_events(batch).await.unwrap()
+        }));
+    }
+    // The same agent batch sent twice at once (a retry racing its first copy): one is
+    // stored, the other answered as a duplicate, whichever group each lands in.
+    let mut agent = Vec::new();
+    for _ in 0..2 {
+        let s = s.clone();
+        agent.push(tokio::spawn(async move {
+            let batch = (0..10)
+                .map(|i| ev(T0 + 5_000 + i, Some(2), "pc-a", &format!("agent1 n{i}")))
+                .collect();
+            s.append_agent_batch(3, 1, batch).await.unwrap()
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for (t, h) in plain.into_iter().enumerate() {
+        let got = h.await.unwrap();
+        assert_eq!(got.len(), 40);
+        // Each caller's ids are its own rows, in its order.
+        let first = s.event(&got[0]).await.unwrap().unwrap();
+        assert_eq!(first.host, format!("h{t}"));
+        let last = s.event(&got[39]).await.unwrap().unwrap();
+        assert_eq!(last.doc["process.command_line"], format!("task{t} n39"));
+        ids.extend(got);
+    }
+    assert_eq!(ids.len(), 24 * 40);
+    let mut outcomes = Vec::new();
+    for h in agent {
+        outcomes.push(h.await.unwrap());
+    }
+    outcomes.sort_by_key(|o| matches!(o, BatchOutcome::Duplicate { .. }));
+    assert!(
+        matches!(&outcomes[0], BatchOutcome::Stored(ids) if ids.len() == 10),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[1], BatchOutcome::Duplicate { last_seq: 1 });
+    assert_eq!(s.event_count().await.unwrap(), 24 * 40 + 10);
+    assert_eq!(total(&s, "agent1").await, 10);
+    s.close().await;
+    // A closed store says so instead of hanging.
+    assert!(
+        s.append_events(vec![ev(T0, None, "x", "late")])
+            .await
+            .is_err()
+    );
 }

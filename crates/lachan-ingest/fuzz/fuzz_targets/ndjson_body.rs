@@ -13,8 +13,18 @@ fuzz_target!(|data: &[u8]| {
         let now = jiff::Timestamp::UNIX_EPOCH;
         for m in objs {
             let ev = lachan_sigma::LogEvent::from_json(serde_json::Value::Object(m));
-            let n = lachan_ingest::normalize(&ev, now, "api", None);
-            assert!(n.doc.contains_key("@timestamp"));
+            let n = lachan_ingest::normalize(
+                &ev,
+                &lachan_ingest::Arrival {
+                    at: now,
+                    origin: "api",
+                    peer: None,
+                    agency_code: None,
+                },
+            );
+            // The stored document is always one JSON object with its time.
+            let doc: serde_json::Value = serde_json::from_str(&n.doc).expect("document is JSON");
+            assert!(doc.get("@timestamp").is_some());
         }
     }
 });

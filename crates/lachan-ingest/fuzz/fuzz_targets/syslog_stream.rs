@@ -28,9 +28,12 @@ fuzz_target!(|data: &[u8]| {
         let ev = lachan_ingest::syslog::parse_line(&text, 2026);
         let _ = lachan_ingest::normalize(
             &ev,
-            jiff::Timestamp::UNIX_EPOCH,
-            "syslog",
-            Some("127.0.0.1"),
+            &lachan_ingest::Arrival {
+                at: jiff::Timestamp::UNIX_EPOCH,
+                origin: "syslog",
+                peer: Some("127.0.0.1"),
+                agency_code: None,
+            },
         );
     }
 });

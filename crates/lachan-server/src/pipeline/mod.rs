@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use lachan_ingest::normalize;
+use lachan_ingest::{Arrival, normalize};
 use lachan_sigma::{Correlator, Detector, LogEvent, Mapping, RuleSet, Timestamp};
 use lachan_store::{EventStore, NewEvent, Store, StoreError};
 use tokio::sync::mpsc;
@@ -239,11 +239,15 @@ impl Pipeline {
         let mut rows = Vec::with_capacity(batch.len());
         let mut meta = Vec::with_capacity(batch.len());
         for inc in &batch {
-            let n = normalize(&inc.event, arrival, origin, inc.peer.as_deref());
-            let mut doc = n.doc;
-            if let Some((_, code)) = &inc.agency {
-                doc.insert("agency.code".into(), code.clone().into());
-            }
+            let n = normalize(
+                &inc.event,
+                &Arrival {
+                    at: arrival,
+                    origin,
+                    peer: inc.peer.as_deref(),
+                    agency_code: inc.agency.as_ref().map(|a| a.1.as_str()),
+                },
+            );
             let seen_at = lachan_ingest::normalize::rfc3339_ms(n.timestamp);
             meta.push((n.host.clone(), seen_at));
             rows.push(NewEvent {
@@ -253,7 +257,7 @@ impl Pipeline {
                 host: n.host,
                 code: n.code,
                 dataset: n.dataset,
-                doc: serde_json::Value::Object(doc).to_string(),
+                doc: n.doc,
                 text: n.text,
             });
         }
@@ -263,13 +267,12 @@ impl Pipeline {
             Ordering::Relaxed,
         );
         let outcome = match seq {
-            None => lachan_store::BatchOutcome::Stored(self.events.append_events(&rows).await?),
-            Some((agent, seq)) => self.events.append_agent_batch(agent, seq, &rows).await?,
+            None => lachan_store::BatchOutcome::Stored(self.events.append_events(rows).await?),
+            Some((agent, seq)) => self.events.append_agent_batch(agent, seq, rows).await?,
         };
         self.stats
             .store_us
             .fetch_add(t_store.elapsed().as_micros() as u64, Ordering::Relaxed);
-        drop(rows);
         let ids = match outcome {
             lachan_store::BatchOutcome::Stored(ids) => ids,
             dup @ lachan_store::BatchOutcome::Duplicate { .. } => return Ok(dup),

@@ -5,11 +5,11 @@
 //! included, which is how host and code filters narrow), and retention drops whole
 //! partitions.
 //!
-//! Appends run in one transaction on the single writer connection with
-//! `synchronous=FULL`, so when `append_events` returns the batch is on disk; a crash
-//! before that stores none of it.
+//! Appends run on the single writer connection (`event_writer.rs`: one task, group
+//! commit) with `synchronous=FULL`, so when `append_events` returns the batch is on disk;
+//! a crash before that stores none of it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,8 +19,8 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{Connection, QueryBuilder, Row, Sqlite};
-use tokio::sync::Mutex;
 
+use super::event_writer::{Days, EventWriter, known_days, spawn_checkpointer};
 use crate::agents::BatchOutcome;
 use crate::events::{EXACT_TOTAL_UP_TO, EventPage, EventQuery, NewEvent, StoredEvent};
 use crate::{StoreError, StoreResult};
@@ -29,19 +29,16 @@ use crate::{StoreError, StoreResult};
 pub const EVENTS_DB_FILE: &str = "events.db";
 
 const DAY_MS: i64 = 86_400_000;
-/// Rows per INSERT statement (8 parameters each, well under SQLite's limit).
-const ROWS_PER_INSERT: usize = 500;
-
-struct Writer {
-    conn: SqliteConnection,
-    /// Next row id of each partition this process has written to.
-    next_id: HashMap<i64, i64>,
-}
+/// Log size (pages) past which the writer checkpoints on its own: only when the
+/// background checkpointer has fallen this far behind.
+const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
 
 pub struct SqliteEventStore {
-    writer: Mutex<Writer>,
+    /// The background checkpointer runs while this is alive.
+    _checkpointer: std::sync::Arc<()>,
+    writer: EventWriter,
     reader: SqlitePool,
-    days: std::sync::RwLock<BTreeSet<i64>>,
+    days: Days,
 }
 
 /// Day partition of a time in ms.
@@ -63,8 +60,14 @@ impl SqliteEventStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-65536");
-        let mut conn = SqliteConnection::connect_with(&opts).await?;
+            .pragma("cache_size", "-65536")
+            .pragma("journal_size_limit", "67108864");
+        // The writer checkpoints the log itself only when the background checkpointer
+        // has fallen this far behind (pages of 4 KiB).
+        let writer_opts = opts
+            .clone()
+            .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES.to_string());
+        let mut conn = SqliteConnection::connect_with(&writer_opts).await?;
         sqlx::query("CREATE TABLE IF NOT EXISTS partitions (day INTEGER PRIMARY KEY)")
             .execute(&mut conn)
             .await?;
@@ -79,46 +82,37 @@ impl SqliteEventStore {
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts.read_only(true))
+            .connect_with(opts.clone().read_only(true))
             .await?;
+        let checkpointer = std::sync::Arc::new(());
+        spawn_checkpointer(
+            SqliteConnection::connect_with(&opts).await?,
+            std::sync::Arc::downgrade(&checkpointer),
+        );
+        let days: Days = std::sync::Arc::new(std::sync::RwLock::new(
+            days.into_iter().map(|(d,)| d).collect(),
+        ));
         Ok(Self {
-            writer: Mutex::new(Writer {
-                conn,
-                next_id: HashMap::new(),
-            }),
+            _checkpointer: checkpointer,
+            writer: EventWriter::start(conn, days.clone()),
             reader,
-            days: std::sync::RwLock::new(days.into_iter().map(|(d,)| d).collect()),
+            days,
         })
     }
 
+    /// Finish queued writes and close the connections.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.reader.close().await;
-        let w = self.writer.lock().await;
-        drop(w);
     }
 
     fn known_days(&self) -> BTreeSet<i64> {
-        match self.days.read() {
-            Ok(d) => d.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    fn remember_day(&self, day: i64, present: bool) {
-        let mut d = match self.days.write() {
-            Ok(d) => d,
-            Err(p) => p.into_inner(),
-        };
-        if present {
-            d.insert(day);
-        } else {
-            d.remove(&day);
-        }
+        known_days(&self.days)
     }
 
     /// Append a batch in one durable transaction; returns the new ids in order.
-    pub async fn append(&self, events: &[NewEvent]) -> StoreResult<Vec<String>> {
-        match self.append_inner(events, None).await? {
+    pub async fn append(&self, events: Vec<NewEvent>) -> StoreResult<Vec<String>> {
+        match self.writer.append(events, None).await? {
             BatchOutcome::Stored(ids) => Ok(ids),
             BatchOutcome::Duplicate { .. } => Ok(Vec::new()),
         }
@@ -130,111 +124,9 @@ impl SqliteEventStore {
         &self,
         agent_id: i64,
         seq: i64,
-        events: &[NewEvent],
+        events: Vec<NewEvent>,
     ) -> StoreResult<BatchOutcome> {
-        self.append_inner(events, Some((agent_id, seq))).await
-    }
-
-    async fn append_inner(
-        &self,
-        events: &[NewEvent],
-        seq: Option<(i64, i64)>,
-    ) -> StoreResult<BatchOutcome> {
-        let mut w = self.writer.lock().await;
-        let Writer { conn, next_id } = &mut *w;
-        let mut tx = conn.begin().await?;
-        if let Some((agent, seq)) = seq {
-            let last: Option<(i64,)> =
-                sqlx::query_as("SELECT seq FROM agent_seq WHERE agent_id = ?")
-                    .bind(agent)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some((last,)) = last
-                && seq <= last
-            {
-                tx.rollback().await?;
-                return Ok(BatchOutcome::Duplicate { last_seq: last });
-            }
-            sqlx::query("INSERT OR REPLACE INTO agent_seq (agent_id, seq) VALUES (?, ?)")
-                .bind(agent)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut ids = Vec::with_capacity(events.len());
-        // Group by partition, keeping the input order inside each.
-        let mut by_day: Vec<(i64, Vec<usize>)> = Vec::new();
-        for (i, e) in events.iter().enumerate() {
-            let d = day_of(e.ts_ms);
-            match by_day.iter_mut().find(|(day, _)| *day == d) {
-                Some((_, v)) => v.push(i),
-                None => by_day.push((d, vec![i])),
-            }
-        }
-        let mut assigned = vec![String::new(); events.len()];
-        let mut new_days = Vec::new();
-        for (day, idx) in &by_day {
-            let day = *day;
-            if !self.known_days().contains(&day) {
-                create_partition(&mut tx, day).await?;
-                new_days.push(day);
-            }
-            let start = match next_id.get(&day) {
-                Some(n) => *n,
-                None => {
-                    let (max,): (Option<i64>,) =
-                        sqlx::query_as(sql!("SELECT max(id) FROM ev_{day}"))
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    max.unwrap_or(0) + 1
-                }
-            };
-            let mut n = start;
-            for chunk in idx.chunks(ROWS_PER_INSERT) {
-                let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-                    "INSERT INTO ev_{day} (id, ts, agency_id, agency_code, host, code, dataset, doc) "
-                ));
-                let first = n;
-                qb.push_values(chunk.iter().enumerate(), |mut b, (k, &i)| {
-                    let e = &events[i];
-                    b.push_bind(first + k as i64)
-                        .push_bind(e.ts_ms)
-                        .push_bind(e.agency_id)
-                        .push_bind(e.agency_code.as_deref())
-                        .push_bind(e.host.as_str())
-                        .push_bind(e.code.as_str())
-                        .push_bind(e.dataset.as_str())
-                        .push_bind(e.doc.as_str());
-                });
-                qb.build().execute(&mut *tx).await?;
-                let mut fq: QueryBuilder<Sqlite> =
-                    QueryBuilder::new(format!("INSERT INTO fts_{day} (rowid, body) "));
-                fq.push_values(chunk.iter().enumerate(), |mut b, (k, &i)| {
-                    let e = &events[i];
-                    // Host and code are always words of the event, whatever its text.
-                    b.push_bind(first + k as i64)
-                        .push_bind(format!("{} {} {}", e.text, e.host, e.code));
-                });
-                fq.build().execute(&mut *tx).await?;
-                for (k, &i) in chunk.iter().enumerate() {
-                    assigned[i] = format!("{day}-{}", first + k as i64);
-                }
-                n += chunk.len() as i64;
-            }
-            next_id.insert(day, n);
-        }
-        if let Err(e) = tx.commit().await {
-            // Ids handed out in this transaction were not stored; read them again.
-            for (day, _) in &by_day {
-                next_id.remove(day);
-            }
-            return Err(e.into());
-        }
-        for d in new_days {
-            self.remember_day(d, true);
-        }
-        ids.extend(assigned);
-        Ok(BatchOutcome::Stored(ids))
+        self.writer.append(events, Some((agent_id, seq))).await
     }
 
     /// Events matching `q`, newest first, with the total count (exact up to
@@ -370,30 +262,7 @@ impl SqliteEventStore {
 
     /// Drop every partition wholly before `cutoff_ms`; returns the days dropped.
     pub async fn drop_before(&self, cutoff_ms: i64) -> StoreResult<Vec<i64>> {
-        let cutoff_day = day_of(cutoff_ms);
-        let old: Vec<i64> = self
-            .known_days()
-            .into_iter()
-            .filter(|d| *d < cutoff_day)
-            .collect();
-        let mut w = self.writer.lock().await;
-        for &day in &old {
-            let mut tx = w.conn.begin().await?;
-            sqlx::query(sql!("DROP TABLE IF EXISTS ev_{day}"))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(sql!("DROP TABLE IF EXISTS fts_{day}"))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM partitions WHERE day = ?")
-                .bind(day)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            w.next_id.remove(&day);
-            self.remember_day(day, false);
-        }
-        Ok(old)
+        self.writer.drop_before(cutoff_ms).await
     }
 
     /// Events stored, over all partitions.
@@ -412,30 +281,6 @@ impl SqliteEventStore {
     pub fn partitions(&self) -> Vec<i64> {
         self.known_days().into_iter().collect()
     }
-}
-
-async fn create_partition(conn: &mut SqliteConnection, day: i64) -> StoreResult<()> {
-    for sql in [
-        format!(
-            "CREATE TABLE IF NOT EXISTS ev_{day} (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,
-             agency_id INTEGER, agency_code TEXT, host TEXT NOT NULL, code TEXT NOT NULL,
-             dataset TEXT NOT NULL, doc TEXT NOT NULL)"
-        ),
-        format!("CREATE INDEX IF NOT EXISTS ev_{day}_ts ON ev_{day} (ts)"),
-        format!(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS fts_{day} USING fts5(body, content='', \
-             detail=none, tokenize='unicode61 remove_diacritics 2')"
-        ),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("INSERT OR IGNORE INTO partitions (day) VALUES (?)")
-        .bind(day)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// FTS5 query: every word of every term must occur; a trailing `*` keeps a prefix.

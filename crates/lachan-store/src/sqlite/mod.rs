@@ -16,6 +16,7 @@ mod agents;
 mod alerts;
 mod audit;
 mod compliance;
+mod event_writer;
 mod events;
 mod findings;
 mod history;
@@ -268,14 +269,14 @@ impl crate::TuningStore for SqliteStore {
 
 #[async_trait::async_trait]
 impl crate::EventStore for SqliteEventStore {
-    async fn append_events(&self, events: &[crate::NewEvent]) -> StoreResult<Vec<String>> {
+    async fn append_events(&self, events: Vec<crate::NewEvent>) -> StoreResult<Vec<String>> {
         self.append(events).await
     }
     async fn append_agent_batch(
         &self,
         agent_id: i64,
         seq: i64,
-        events: &[crate::NewEvent],
+        events: Vec<crate::NewEvent>,
     ) -> StoreResult<crate::BatchOutcome> {
         self.append_seq(agent_id, seq, events).await
     }
