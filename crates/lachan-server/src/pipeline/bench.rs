@@ -30,6 +30,9 @@ pub struct IngestReport {
     pub searches: Vec<(String, i64, f64)>,
 }
 
+/// Batches being normalised or stored at once.
+const IN_FLIGHT: usize = 4;
+
 /// Queries timed after the ingest run (newest 50 with the exact total, as the API does).
 const SEARCHES: &[&str] = &[
     "",
@@ -205,6 +208,38 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU seconds this process's threads have used, summed by thread name, most first
+/// (Linux; empty elsewhere). Threads that have ended are not counted.
+pub fn cpu_by_thread() -> Vec<(String, f64)> {
+    let mut by: std::collections::BTreeMap<String, f64> = Default::default();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    for t in tasks.flatten() {
+        let p = t.path();
+        let name = std::fs::read_to_string(p.join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(p.join("stat")).unwrap_or_default();
+        // Fields after the parenthesised name: state is the first; utime and stime are
+        // the 12th and 13th, in clock ticks (100 per second on Linux).
+        let Some(rest) = stat.rfind(')').and_then(|i| stat.get(i + 1..)) else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = [11, 12]
+            .iter()
+            .filter_map(|&i| f.get(i).and_then(|v| v.parse::<f64>().ok()))
+            .sum();
+        // Numbered threads of one kind count together (`lachan-match-0`, `-1` …).
+        let kind = name
+            .trim()
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+        *by.entry(kind.to_string()).or_default() += ticks / 100.0;
+    }
+    let mut v: Vec<(String, f64)> = by.into_iter().collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}
+
 /// Run `events` generated events through a pipeline on a fresh store in `dir`.
 pub async fn run(
     dir: &Path,
@@ -220,10 +255,11 @@ pub async fn run(
     let mut generator = StreamGen::new(0x5eed);
     let start = Instant::now();
     let mut sent = 0u64;
-    // Two batches in flight: one being stored while the next is normalised.
-    let mut inflight: Option<
+    // Several batches in flight, as from several senders at once: while some wait for
+    // the writer (which commits those waiting together), others are being normalised.
+    let mut inflight: std::collections::VecDeque<
         tokio::task::JoinHandle<Result<Vec<String>, lachan_store::StoreError>>,
-    > = None;
+    > = std::collections::VecDeque::new();
     while sent < events {
         let n = (events - sent).min(batch as u64);
         let items: Vec<Incoming> = (0..n)
@@ -235,12 +271,14 @@ pub async fn run(
             .collect();
         sent += n;
         let p = pipeline.clone();
-        let next = tokio::spawn(async move { p.ingest(items, "bench").await });
-        if let Some(h) = inflight.replace(next) {
+        inflight.push_back(tokio::spawn(async move { p.ingest(items, "bench").await }));
+        if inflight.len() >= IN_FLIGHT
+            && let Some(h) = inflight.pop_front()
+        {
             h.await.map_err(|e| PipelineError::Start(e.to_string()))??;
         }
     }
-    if let Some(h) = inflight {
+    for h in inflight {
         h.await.map_err(|e| PipelineError::Start(e.to_string()))??;
     }
     while pipeline.stats.analysed.load(Ordering::Relaxed) < events {
