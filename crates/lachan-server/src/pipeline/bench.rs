@@ -28,6 +28,8 @@ pub struct IngestReport {
     pub stage_seconds: [(&'static str, f64); 4],
     /// Searches over the stored events afterwards: (query, total, milliseconds).
     pub searches: Vec<(String, i64, f64)>,
+    /// CPU seconds by thread kind at the end of the ingest run (rules loading included).
+    pub cpu: Vec<(String, f64)>,
 }
 
 /// Batches being normalised or stored at once.
@@ -285,6 +287,8 @@ pub async fn run(
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let seconds = start.elapsed().as_secs_f64();
+    // Before anything shuts down: threads that have ended are not counted.
+    let cpu = cpu_by_thread();
     let mut searches = Vec::new();
     for q in SEARCHES {
         let (words, filters) =
@@ -326,6 +330,7 @@ pub async fn run(
             ("alerts", s.alert_us.load(Ordering::Relaxed) as f64 / 1e6),
         ],
         searches,
+        cpu,
     })
 }
 

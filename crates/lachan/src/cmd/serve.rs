@@ -355,7 +355,8 @@ pub fn bench_ingest(args: BenchIngestArgs) -> anyhow::Result<ExitCode> {
     }
     let r = result?;
     let rss = lachan_server::pipeline::bench::peak_rss_mb().unwrap_or(0.0);
-    let cpu: Vec<String> = lachan_server::pipeline::bench::cpu_by_thread()
+    let cpu: Vec<String> = r
+        .cpu
         .iter()
         .filter(|(_, s)| *s >= 0.01)
         .map(|(n, s)| format!("{n} {s:.1} s"))
