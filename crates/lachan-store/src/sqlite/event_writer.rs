@@ -108,7 +108,10 @@ impl EventWriter {
             .send(WriteCmd::Append { events, seq, reply })
             .await
             .map_err(|_| stopped())?;
-        rx.await.map_err(|_| stopped())?
+        // No answer: the writer gave up on the group before it committed.
+        rx.await.map_err(|_| {
+            StoreError::Unavailable("the event writer stopped before committing".into())
+        })?
     }
 
     pub(super) async fn drop_before(&self, cutoff_ms: i64) -> StoreResult<Vec<i64>> {
